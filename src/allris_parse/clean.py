@@ -1,0 +1,28 @@
+"""Noise removal: pure functions over the parsed tree and over text lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import lxml.html
+
+from allris_parse import labels
+
+
+def strip_html_noise(root: lxml.html.HtmlElement) -> None:
+    """Remove interface elements (scripts, toggles, placeholders, legends, banners) in place."""
+    for el in root.xpath(labels.HTML_NOISE_XPATH):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def drop_noise_lines(lines: Iterable[str]) -> list[str]:
+    """The lines that are not interface text."""
+    return [line for line in lines if not labels.is_noise_line(line)]
+
+
+def denoise_text(text: str) -> str:
+    """A multi-line value without interface lines: the last guard before a record is built."""
+    if not text:
+        return text
+    return "\n".join(drop_noise_lines(text.split("\n"))).strip()

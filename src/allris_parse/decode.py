@@ -1,0 +1,110 @@
+"""Bytes to text: BOMs, declared charsets checked against the bytes, windows-1252 fallback.
+
+ALLRIS classic pages declare iso-8859-1 and hold windows-1252 bytes, some declare it and hold
+UTF-8, and embedded Word documents declare charsets of their own. The bytes decide: valid
+UTF-8 is UTF-8, whatever the label says; otherwise the declared single-byte charset (read as
+windows-1252, its superset in practice) applies.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from allris_parse.errors import InputError
+
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a ZIP archive (or Office document)"),
+    (b"\x1f\x8b", "a gzip file"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+)
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
+_SINGLE_BYTE = {"iso8859-1", "cp1252", "ascii"}  # codec names after codecs.lookup()
+
+
+def _cp1252_or_latin1(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read each undecodable byte as windows-1252, or latin-1 where undefined."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    byte = exc.object[exc.start : exc.start + 1]
+    try:
+        char = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        char = byte.decode("latin-1")
+    return char, exc.start + 1
+
+
+codecs.register_error("allris-cp1252", _cp1252_or_latin1)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text of an input and how it was read."""
+
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    match = _DECLARED.search(head)
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+def _check_not_binary(data: bytes) -> None:
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"binary input: looks like {what}, not an HTML or text page")
+    head = data[:4096]
+    if b"\x00" in head:
+        raise InputError("binary input: NUL bytes in the first 4 KiB")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > len(head) // 20:
+        raise InputError("binary input: too many control characters for a text or HTML page")
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode the bytes of one page; raises :class:`InputError` for empty or binary input."""
+    if not data.strip():
+        raise InputError("empty input")
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                      (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return Decoded(data[len(bom):].decode(name, "allris-cp1252" if name == "utf-8" else "replace"), name)
+    _check_not_binary(data)
+    declared = _declared_charset(data[:2048])
+    warnings: list[str] = []
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared and declared not in _SINGLE_BYTE and declared != "utf-8":
+        try:
+            return Decoded(data.decode(declared), declared)
+        except (LookupError, UnicodeDecodeError):
+            warnings.append(f"declared charset {declared!r} does not fit the bytes; read as windows-1252")
+    elif declared == "utf-8":
+        if _mostly_utf8(data):
+            warnings.append("declared UTF-8 but some bytes are not; read those as windows-1252")
+            return Decoded(data.decode("utf-8", "allris-cp1252"), "utf-8", warnings)
+        warnings.append("declared UTF-8 but the bytes are windows-1252")
+    return Decoded(data.decode("cp1252", "allris-cp1252"), "windows-1252", warnings)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when most non-ASCII bytes form valid UTF-8 sequences (a UTF-8 page with stray bytes)."""
+    valid = len(re.findall(rb"[\xc2-\xf4][\x80-\xbf]+", data))
+    high = len(re.findall(rb"[\x80-\xff]", data))
+    return valid * 2 >= high * 0.8 and valid > 0

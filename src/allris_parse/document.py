@@ -1,0 +1,141 @@
+"""Parse an input once and tell what it is: input format, ALLRIS flavour and page type."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml.etree import ParserError
+
+from allris_parse import labels
+from allris_parse.clean import strip_html_noise
+from allris_parse.decode import decode
+from allris_parse.errors import InputError
+from allris_parse.models import Flavour, Format, Source
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_LOOKS_LIKE_HTML = re.compile(r"<(?:!doctype|html|head|body|div|table|\?xml|meta|p|span|form)\b", re.IGNORECASE)
+_TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODES) + r")(?:_[a-z])?(?![a-z0-9])",
+                              re.IGNORECASE)
+
+
+@dataclass
+class Document:
+    """One decoded, parsed input with what detection found out about it."""
+
+    text: str
+    format: Format
+    sha256: str
+    encoding: str
+    path: str | None = None
+    url: str | None = None
+    root: lxml.html.HtmlElement | None = None
+    lines: list[str] = field(default_factory=list)
+    flavour: Flavour = "unknown"
+    page_type: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def source(self) -> Source:
+        """The ``source`` block of the record made from this document."""
+        return Source(path=self.path, url=self.url, format=self.format, flavour=self.flavour,
+                      encoding=self.encoding, sha256=self.sha256)
+
+    @property
+    def html(self) -> lxml.html.HtmlElement:
+        """The parsed tree; only extractors of HTML pages ask for it."""
+        if self.root is None:
+            raise TypeError("this document is a text rendering, not HTML")
+        return self.root
+
+
+def load(data: bytes, *, path: str | None = None, url: str | None = None) -> Document:
+    """Decode and parse ``data`` once, then detect format, flavour and page type."""
+    decoded = decode(data)
+    doc = Document(text=decoded.text, format="text", sha256=hashlib.sha256(data).hexdigest(),
+                   encoding=decoded.encoding, path=path, url=url, warnings=list(decoded.warnings))
+    if _LOOKS_LIKE_HTML.search(decoded.text[:4096]):
+        doc.format = "html"
+        try:
+            doc.root = lxml.html.document_fromstring(decoded.text.encode("utf-8"), parser=_PARSER)
+        except (ParserError, ValueError) as exc:
+            raise InputError(f"HTML that cannot be parsed: {exc}") from exc
+        _detect_html(doc)
+        strip_html_noise(doc.root)
+    else:
+        doc.lines = decoded.text.splitlines()
+        _detect_text(doc)
+    return doc
+
+
+def _type_from_address(doc: Document) -> str | None:
+    for address in (doc.url, doc.path):
+        if address:
+            match = _TYPE_IN_ADDRESS.search(address.rsplit("/", 1)[-1]) or _TYPE_IN_ADDRESS.search(address)
+            if match:
+                return match.group(1).lower()
+    return None
+
+
+def _first_token(value: str | None) -> str | None:
+    if not value:
+        return None
+    token = value.split()[0].lower() if value.split() else ""
+    code = token.split("_")[0]
+    return code if code in labels.PAGE_TYPE_CODES else None
+
+
+def _detect_html(doc: Document) -> None:
+    root = doc.html
+    container = root.find(".//div[@id='allriscontainer']")
+    if container is not None:
+        doc.flavour = "classic"
+        doc.page_type = _first_token(container.get("class"))
+    else:
+        generator = " ".join(root.xpath("//meta[@name='description']/@content"))
+        allris = root.find(".//div[@id='allris']")
+        is_allris4 = "Version 4" in generator or "Wicket" in doc.text[:20000]
+        if allris is not None and not is_allris4 and _first_token(allris.get("class")):
+            doc.flavour = "responsive"
+            doc.page_type = _first_token(allris.get("class"))
+        elif is_allris4 or allris is not None:
+            doc.flavour = "allris4"
+            base = re.search(r"Wicket\.Ajax\.baseUrl=\"([a-z0-9_]+)", doc.text)
+            doc.page_type = _first_token(base.group(1)) if base else None
+        elif root.find(".//*[@id='rismain_raw']") is not None or root.find(".//*[@id='rismain']") is not None:
+            doc.flavour = "classic"
+    if doc.page_type is None:
+        doc.page_type = _type_from_markers(root) or _type_from_address(doc)
+
+
+def _type_from_markers(root: lxml.html.HtmlElement) -> str | None:
+    for page_type, xpath in labels.HTML_PAGE_MARKERS:
+        if root.xpath(xpath):
+            return page_type
+    return None
+
+
+def _detect_text(doc: Document) -> None:
+    head = [line.strip() for line in doc.lines[:80] if line.strip()]
+    for line in head:
+        if line in labels.TEXT_PAGE_TITLES:
+            doc.page_type = labels.TEXT_PAGE_TITLES[line]
+            break
+    if doc.page_type is None:
+        doc.page_type = _type_from_address(doc)
+    if doc.page_type is None:
+        for page_type, pattern in labels.TEXT_PAGE_MARKERS:
+            if any(pattern.search(line) for line in head):
+                doc.page_type = page_type
+                break
+    doc.flavour = _text_flavour(head)
+
+
+def _text_flavour(head: list[str]) -> Flavour:
+    joined = "\n".join(head)
+    if re.search(r"^(Betreff|Status|Gremium|TOP):", joined, re.MULTILINE) or "Beratungsfolge:" in joined:
+        return "classic"
+    if "Reduzieren" in head or "Grunddaten" in head:
+        return "allris4"
+    return "unknown"

@@ -1,0 +1,137 @@
+"""Shared field readers: element text, dates, amounts, ids in links and forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.html
+
+from allris_parse.normalize import clean_block, clean_inline
+
+HtmlElement = lxml.html.HtmlElement
+
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+               "dt", "dd", "dl", "blockquote", "pre", "section", "article", "aside", "header", "footer",
+               "caption", "hr")
+_CELL_TAGS = ("td", "th")
+
+
+def _mark_blocks(el: HtmlElement) -> None:
+    """Give block elements line breaks and cells spaces so ``itertext`` keeps the layout.
+
+    Marking a subtree twice only adds white space, which the cleaners fold.
+    """
+    for block in el.iter(*_BLOCK_TAGS):
+        block.tail = "\n" + block.tail if block.tail else "\n"
+        if block.tag != "br":
+            block.text = "\n" + block.text if block.text else "\n"
+    for cell in el.iter(*_CELL_TAGS):
+        cell.tail = " " + cell.tail if cell.tail else " "
+
+
+def block_text(el: HtmlElement | None) -> str:
+    """The text of an element with paragraphs and rows as lines; words split across spans joined."""
+    if el is None:
+        return ""
+    _mark_blocks(el)
+    return clean_block("".join(el.itertext()))
+
+
+def inline_text(el: HtmlElement | None) -> str:
+    """The text of an element on one line (``<br>`` becomes a space)."""
+    if el is None:
+        return ""
+    _mark_blocks(el)
+    return clean_inline("".join(el.itertext()))
+
+
+# --- dates and times --------------------------------------------------------------------------
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("jan", "januar", "january"), ("feb", "februar", "february"), ("mar", "mär", "märz", "march"),
+    ("apr", "april"), ("may", "mai"), ("jun", "juni", "june"), ("jul", "juli", "july"),
+    ("aug", "august"), ("sep", "sept", "september"), ("oct", "okt", "oktober", "october"),
+    ("nov", "november"), ("dec", "dez", "dezember", "december"),
+), start=1) for name in names}
+_GERMAN_DATE = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?!\d)")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_YEAR_MONTH_DAY = re.compile(r"(?<!\d)(\d{4})\s+([A-Za-zä]{3,9})\.?\s+(\d{1,2})(?!\d)")
+_MONTH_DAY_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-zä]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)")
+_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\.?\s+([A-Za-zä]{3,9})\.?\s+(\d{4})(?!\d)")
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | None:
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """The first date in ``text``: '27.04.2004', 'Di, 27.04.2004', '2026 Oct 21', 'Jan 29, 2026', ISO."""
+    if not text:
+        return None
+    if match := _GERMAN_DATE.search(text):
+        return _make_date(int(match[3]), int(match[2]), int(match[1]))
+    if match := _ISO_DATE.search(text):
+        return _make_date(int(match[1]), int(match[2]), int(match[3]))
+    if (match := _YEAR_MONTH_DAY.search(text)) and match[2].casefold() in _MONTHS:
+        return _make_date(int(match[1]), _MONTHS[match[2].casefold()], int(match[3]))
+    if (match := _MONTH_DAY_YEAR.search(text)) and match[1].casefold() in _MONTHS:
+        return _make_date(int(match[3]), _MONTHS[match[1].casefold()], int(match[2]))
+    if (match := _DAY_MONTH_YEAR.search(text)) and match[2].casefold() in _MONTHS:
+        return _make_date(int(match[3]), _MONTHS[match[2].casefold()], int(match[1]))
+    return None
+
+
+# --- amounts ------------------------------------------------------------------------------------
+
+_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,2}|-{1,2}))?(?![\d])")
+_CURRENCY = re.compile(r"€|\bEUR\b|\bEuro\b", re.IGNORECASE)
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """A euro amount as an exact Decimal: '505.000€', '1.250.000,00 €', '53.000,00 EUR', '1.000,- Euro'."""
+    if not text:
+        return None
+    match = _AMOUNT.search(text)
+    if not match:
+        return None
+    whole = re.sub(r"[.\s\u00a0\u202f]", "", match[1])
+    cents = match[2] if match[2] and match[2][0] != "-" else ""
+    try:
+        return Decimal(f"{whole}.{cents}" if cents else whole)
+    except InvalidOperation:
+        return None
+
+
+def has_currency(text: str) -> bool:
+    """True where ``text`` names a currency (€, EUR, Euro)."""
+    return bool(_CURRENCY.search(text))
+
+
+# --- ids in links and forms -------------------------------------------------------------------
+
+
+def query_int(href: str | None, name: str) -> int | None:
+    """An integer query parameter of a link ('to010.asp?SILFDNR=3358' -> 3358), case-insensitive."""
+    if not href:
+        return None
+    query = parse_qs(urlsplit(href).query)
+    for key, values in query.items():
+        if key.upper() == name.upper() and values and values[0].strip().isdigit():
+            return int(values[0])
+    return None
+
+
+def hidden_int(el: HtmlElement, name: str) -> int | None:
+    """The integer value of a hidden form input named ``name`` below ``el``."""
+    for value in el.xpath(f".//input[@name='{name}']/@value"):
+        if str(value).strip().isdigit():
+            return int(value)
+    return None

@@ -1,0 +1,30 @@
+"""Page-type registry: each supported page type maps to one extractor ``extract(doc) -> Record``.
+
+Adding a page type is adding a module with an ``extract`` function and registering it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allris_parse import labels
+from allris_parse.document import Document
+from allris_parse.errors import NotPublicError, UnsupportedPageError
+from allris_parse.models import Record
+from allris_parse.pages import vo020
+
+Extractor = Callable[[Document], Record]
+
+EXTRACTORS: dict[str, Extractor] = {
+    "vo020": vo020.extract,
+}
+
+
+def extract(doc: Document) -> Record:
+    """Run the extractor registered for the document's page type."""
+    extractor = EXTRACTORS.get(doc.page_type or "")
+    if extractor is None:
+        if doc.page_type is None and any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
+            raise NotPublicError("the page says its content is not public")
+        raise UnsupportedPageError(doc.page_type)
+    return extractor(doc)

@@ -1,0 +1,26 @@
+"""Vorlage (vo020): one paper with metadata, Beratungsfolge, text sections, attachments and form ticks."""
+
+from __future__ import annotations
+
+from allris_parse import checkboxes
+from allris_parse.clean import denoise_text
+from allris_parse.document import Document
+from allris_parse.models import Paper, Section
+from allris_parse.pages.vo020 import classic, modern, text
+
+
+def extract(doc: Document) -> Paper:
+    """The paper record of a vo020 page in any flavour or format."""
+    if doc.format == "text":
+        paper = text.extract(doc)
+        reading = checkboxes.read_lines(doc.lines)
+    else:
+        paper = modern.extract(doc) if doc.flavour in ("allris4", "responsive") else classic.extract(doc)
+        reading = checkboxes.read_html(doc.html)
+    paper.checkboxes = reading.checkboxes
+    paper.finance = reading.finance
+    paper.accessibility = reading.accessibility
+    paper.sections = [Section(heading=s.heading, text=cleaned) for s in paper.sections
+                      if (cleaned := denoise_text(s.text))]
+    paper.warnings = [*doc.warnings, *paper.warnings, *reading.warnings]
+    return paper
