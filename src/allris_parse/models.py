@@ -125,7 +125,9 @@ class Paper(Record):
     editor: str | None = Field(None, description="Bearbeiter/-in / Bearbeitung")
     consultations: list[Consultation] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
-    attachments: list[Attachment] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list, description="Anlagen")
+    documents: list[Attachment] = Field(
+        default_factory=list, description="the paper's own files (Vorlage PDF, Sammeldokument), role 'document'")
     finance: Finance | None = None
     accessibility: Accessibility | None = None
     checkboxes: list[Checkbox] = Field(default_factory=list)
