@@ -7,11 +7,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
 
-import lxml.html
+from lxml.html import HtmlElement
 
 from allris_parse.normalize import clean_block, clean_inline
-
-HtmlElement = lxml.html.HtmlElement
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
                "dt", "dd", "dl", "blockquote", "pre", "section", "article", "aside", "header", "footer",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 # No-break and other exotic spaces become plain spaces; invisible characters go.
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\f\v"), " ")
+_SPACE_LIKE = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\f\v"
+_SPACES = dict.fromkeys(map(ord, _SPACE_LIKE), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _TRANSLATE = {**_SPACES, **_INVISIBLE}
 _RUNS_OF_SPACES = re.compile(r" {2,}")
