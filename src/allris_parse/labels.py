@@ -57,7 +57,10 @@ PAPER_FIELD_LABELS: dict[str, str] = {
         "lead_department": ("Federführend", "Federführung", "Federführendes Amt", "Federführender Fachbereich",
                             "Federführende Dienststelle"),
         "author": ("Verfasser", "Verfasser 1", "Verfasser/-in", "1. Berichterstattung", "Berichterstattung",
-                   "Antragsteller", "Antragsteller/-in", "Antragsteller/in", "Einreicher", "Initiator"),
+                   "Antragsteller", "Antragsteller/-in", "Antragsteller/in", "Einreicher", "Initiator",
+                   "Verfasserin", "Verfasser/in", "Berichterstatter", "Berichterstatterin", "Berichterstatter/in",
+                   "Berichterstatter/-in"),
+        "reference": ("Drucksachen-Nr.", "Drucksachennummer", "Vorlage-Nr.", "Vorlagen-Nr.", "Vorlagennummer"),
         "editor": ("Bearbeiter/-in", "Bearbeiter", "Bearbeiterin", "Bearbeitung", "Sachbearbeiter"),
         "date": ("Datum", "Erstellungsdatum", "Vorlagedatum"),
     }.items()
@@ -73,7 +76,35 @@ ALLRIS4_FIELD_IDS: dict[str, str] = {
     "voverfasser1": "author",
     "vobamt": "editor",
     "vodatum": "date",
+    # responsive ``_r`` templates of ALLRIS net 3.9 name some rows differently
+    "voverfasser": "author",
+    "voamt": "lead_department",
+    "vobearbeiter": "editor",
 }
+
+#: Column headers of the ALLRIS 4 / responsive Beratungsfolge (``table.bfTable``) -> column roles.
+BF_TABLE_COLUMNS: dict[str, str] = {
+    label_key(label): role
+    for role, variants in {
+        "status": ("Status",),
+        "date": ("Datum", "Sitzungsdatum"),
+        "committee": ("Gremium", "Beratung", "Gremium / Sitzung"),
+        "result": ("Beschluss", "Zuständigkeit / Beschluss", "Ergebnis"),
+        "agenda_link": ("NA", "TOP", "Auszug"),
+    }.items()
+    for label in variants
+}
+
+#: One walk over an ALLRIS 4 / responsive vo020 page finds every region the extractor reads.
+MODERN_VO020_REGIONS = (
+    "//*[(self::h1 and contains(concat(' ', normalize-space(@class), ' '), ' title '))"
+    " or @id='headLeft' or @id='head'"
+    " or @id='dokumenteHeaderPanel' or @id='anlagenHeaderPanel'"
+    " or (self::table and contains(concat(' ', normalize-space(@class), ' '), ' bfTable '))"
+    " or (self::table and contains(concat(' ', normalize-space(@class), ' '), ' attachmentTable '))"
+    " or (self::div and contains(concat(' ', normalize-space(@class), ' '), ' compFull '))"
+    " or (self::div and starts-with(@id, 'allris') and a[starts-with(@name, 'allris')])]"
+)
 
 #: Classic section anchors (``<a name="allrisSV">``) and the headings they stand for.
 SECTION_ANCHORS: dict[str, str] = {

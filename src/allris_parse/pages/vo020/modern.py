@@ -1,11 +1,288 @@
-"""vo020 extraction for the modern flavour (work in progress)."""
+"""vo020 extraction for ALLRIS 4 (Wicket) and the responsive ``_r`` templates of ALLRIS net 3.9.
+
+Both share one markup family: ``h1.title`` "Vorlageart - Nummer" (the responsive template puts the
+number first), a Grunddaten block ``#headLeft`` whose values carry ids (``vobetreff``, ``vostatus``,
+...), a Beratungsfolge ``table.bfTable``, documents and attachments in ``aside`` panels. Text sections
+are ``div.compFull`` panels with a ``div.docPart`` (ALLRIS 4) or ``div#allrisBV``-style blocks holding
+an embedded Word export (responsive). One XPath walk finds every region; each is read locally.
+"""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.models import Paper
+from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int
+from allris_parse.models import Attachment, Consultation, Paper, Section
+from allris_parse.normalize import clean_inline
+
+HtmlElement = lxml.html.HtmlElement
+
+_REGIONS = etree.XPath(labels.MODERN_VO020_REGIONS)
+_PAPER_ID_LINKS = etree.XPath("//@href[contains(., 'VOLFDNR=')] | //@action[contains(., 'VOLFDNR=')]")
+_BASE_URL = re.compile(r"Wicket\.Ajax\.baseUrl\s*=\s*\"[^\"]*?[?&](?:amp;)?VOLFDNR=(\d+)")
+_HAS_DIGIT = re.compile(r"\d")
+_STATUS_TEXT = etree.XPath(
+    "string(.//span[contains(concat(' ', normalize-space(@class), ' '), ' wfcolorDesc ')])")
+_STATUS_ATTR = etree.XPath("(.//@aria-label | .//@title)[normalize-space()][1]")
+
+#: Text fields whose ``<br>``-separated lines are separate names, joined with ", ".
+_LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
+
+
+def _classes(el: HtmlElement) -> set[str]:
+    return set((el.get("class") or "").split())
 
 
 def extract(doc: Document) -> Paper:
-    """The paper fields this flavour shows."""
-    return Paper(source=doc.source())
+    """The paper fields an ALLRIS 4 or responsive vo020 page shows."""
+    root = doc.html
+    paper = Paper(source=doc.source())
+    headings: list[HtmlElement] = []
+    head: HtmlElement | None = None
+    bf_table: HtmlElement | None = None
+    doc_panels: list[HtmlElement] = []
+    att_regions: list[HtmlElement] = []
+    section_blocks: list[HtmlElement] = []
+    for el in _REGIONS(root):
+        el_id = el.get("id")
+        if el.tag == "h1":
+            headings.append(el)
+        elif el_id in ("headLeft", "head"):
+            if head is None or el_id == "headLeft":
+                head = el
+        elif el_id == "dokumenteHeaderPanel":
+            doc_panels.append(el)
+        elif el_id == "anlagenHeaderPanel":
+            att_regions.append(el)
+        elif el.tag == "table" and "bfTable" in _classes(el):
+            if bf_table is None:  # the outermost one: a server quirk doubles the opening tag
+                bf_table = el
+        elif el.tag == "table":
+            att_regions.append(el)
+        else:
+            section_blocks.append(el)
+
+    fields = _head_fields(head) if head is not None else {}
+    for name in ("title", "status", "lead_department", "author", "editor"):
+        setattr(paper, name, fields.get(name))
+    paper.date = parse_date(fields.get("date"))
+    paper.reference, heading_type = _split_heading(headings, fields.get("paper_type"))
+    paper.paper_type = fields.get("paper_type") or heading_type
+    paper.paper_id = _paper_id(doc, root)
+    if bf_table is not None:
+        paper.consultations = _consultations(bf_table)
+    paper.sections = _sections(section_blocks)
+    paper.documents = _files(doc_panels, "doclink", "document", doc.url)
+    paper.attachments = _files(att_regions, "attlink", "attachment", doc.url)
+    if head is None and not headings:
+        paper.warnings.append("no Grunddaten block and no page heading found: is this a Vorlage page?")
+    return paper
+
+
+# --- Grunddaten ---------------------------------------------------------------------------------
+
+
+def _head_fields(head: HtmlElement) -> dict[str, str]:
+    """Field values of the Grunddaten block, found by their ids, else by their labels."""
+    label_of: dict[str, str] = {}
+    for anchor in head.iterfind(".//a[@aria-describedby]"):
+        label_of.setdefault(anchor.get("aria-describedby", ""), inline_text(anchor))
+    values: dict[str, str] = {}
+    for el in head.iterfind(".//*[@id]"):
+        el_id = el.get("id", "")
+        name = labels.ALLRIS4_FIELD_IDS.get(el_id)
+        if name is None and el_id in label_of:
+            name = labels.PAPER_FIELD_LABELS.get(labels.label_key(label_of[el_id]))
+        if name is None or name in values:
+            continue
+        if name in _LIST_FIELDS:
+            value = ", ".join(line for line in block_text(el).split("\n") if line)
+        else:
+            value = inline_text(el)
+        if value:
+            values[name] = value
+    return values
+
+
+def _split_heading(headings: list[HtmlElement], paper_type: str | None) -> tuple[str | None, str | None]:
+    """(reference, Vorlageart) from 'Antrag - 469/2026' or, responsive, 'VO/2026/181 - Beschlussvorlage'."""
+    for h1 in headings:
+        parts = inline_text(h1).split(" - ")
+        if len(parts) < 2:
+            continue
+        if paper_type:
+            key = paper_type.casefold()
+            if parts[0].casefold() == key:
+                return " - ".join(parts[1:]), parts[0]
+            if parts[-1].casefold() == key:
+                return " - ".join(parts[:-1]), parts[-1]
+        first, rest = parts[0], " - ".join(parts[1:])
+        if _HAS_DIGIT.search(first) and not _HAS_DIGIT.search(rest):
+            return first, rest
+        if _HAS_DIGIT.search(rest):
+            return rest, first
+    return None, None
+
+
+def _paper_id(doc: Document, root: HtmlElement) -> int | None:
+    """VOLFDNR from the Wicket base URL, the address, or the page's own links and forms."""
+    if match := _BASE_URL.search(doc.text):
+        return int(match[1])
+    if found := query_int(doc.url, "VOLFDNR"):
+        return found
+    for href in _PAPER_ID_LINKS(root):
+        if found := query_int(str(href).replace("&amp;", "&"), "VOLFDNR"):
+            return found
+    return hidden_int(root, "VOLFDNR")
+
+
+# --- Beratungsfolge ---------------------------------------------------------------------------
+
+
+def _columns(table: HtmlElement) -> dict[str, int]:
+    columns = {"status": 0, "date": 1, "committee": 2, "result": 3, "agenda_link": 4}
+    header = table.find(".//tr[th]")
+    if header is not None:
+        found = {labels.BF_TABLE_COLUMNS[key]: i for i, th in enumerate(header.findall("th"))
+                 if (key := labels.label_key(inline_text(th))) in labels.BF_TABLE_COLUMNS}
+        if "committee" in found:
+            columns = {**columns, **found}
+    return columns
+
+
+def _cell(cells: list[HtmlElement], index: int | None) -> HtmlElement | None:
+    return cells[index] if index is not None and index < len(cells) else None
+
+
+def _consultations(table: HtmlElement) -> list[Consultation]:
+    """One consultation per meeting; a committee without a meeting yet is one without a date."""
+    columns = _columns(table)
+    out: list[Consultation] = []
+    current: Consultation | None = None
+    current_used = False
+    for row in table.iterfind(".//tr[td]"):
+        cells = row.findall("td")
+        if len(cells) < 3:
+            continue
+        date_cell = _cell(cells, columns.get("date"))
+        committee_cell = _cell(cells, columns.get("committee"))
+        result_cell = _cell(cells, columns.get("result"))
+        date = parse_date(inline_text(date_cell))
+        meeting_link = None
+        if committee_cell is not None:
+            meeting_link = next((a for a in committee_cell.iter("a") if query_int(a.get("href"), "SILFDNR")), None)
+        if date is None and meeting_link is None:
+            # a committee row: status, committee, role
+            if current is not None and not current_used:
+                out.append(current)
+            current = Consultation(committee=inline_text(committee_cell) or None,
+                                   role=inline_text(result_cell) or None,
+                                   status=_status(_cell(cells, columns.get("status"))))
+            current_used = False
+            continue
+        meeting = (current.model_copy() if current is not None else Consultation())
+        meeting.date = date
+        meeting.meeting_title = inline_text(meeting_link if meeting_link is not None else committee_cell) or None
+        meeting.result = inline_text(result_cell) or None
+        if meeting_link is not None:
+            meeting.meeting_id = query_int(meeting_link.get("href"), "SILFDNR")
+            meeting.agenda_item_id = query_int(meeting_link.get("href"), "TOLFDNR")
+        if meeting.agenda_item_id is None:
+            for cell in (result_cell, _cell(cells, columns.get("agenda_link"))):
+                for a in cell.iter("a") if cell is not None else ():
+                    meeting.agenda_item_id = meeting.agenda_item_id or query_int(a.get("href"), "TOLFDNR")
+        out.append(meeting)
+        current_used = True
+    if current is not None and not current_used:
+        out.append(current)
+    return out
+
+
+def _status(cell: HtmlElement | None) -> str | None:
+    """Workflow state: ``span.wfcolorDesc`` text (ALLRIS 4) or the coloured box's label (responsive)."""
+    if cell is None:
+        return None
+    text = clean_inline(_STATUS_TEXT(cell))
+    if not text:
+        found = _STATUS_ATTR(cell)
+        text = clean_inline(str(found[0])) if found else ""
+    return text or None
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+def _sections(blocks: list[HtmlElement]) -> list[Section]:
+    out: list[Section] = []
+    for block in blocks:
+        if "compFull" in _classes(block):
+            section = _panel_section(block)
+        else:
+            section = _anchor_section(block)
+        if section is not None:
+            out.append(section)
+    return out
+
+
+def _panel_section(panel: HtmlElement) -> Section | None:
+    """A ``div.compFull`` panel: ``h2.expandedTitle`` heading and its ``div.docPart`` text."""
+    title = panel.find(".//h2")
+    heading = inline_text(title) or None
+    if heading and labels.label_key(heading) in labels.NON_TEXT_SECTIONS:
+        return None
+    parts = [el for el in panel.iter("div") if "docPart" in _classes(el)]
+    text = "\n\n".join(t for el in parts if (t := block_text(el)))
+    return Section(heading=heading, text=text) if text else None
+
+
+def _anchor_section(block: HtmlElement) -> Section | None:
+    """A responsive ``div#allrisBV`` block: the anchor names the section, an embedded Word export holds it."""
+    anchor = block.find("a[@name]")
+    heading = labels.SECTION_ANCHORS.get(anchor.get("name", "")) if anchor is not None else None
+    for stray in block.findall(".//title"):  # the embedded document's <title> lands in the body
+        stray.drop_tree()
+    text = block_text(block)
+    return Section(heading=heading, text=text) if text else None
+
+
+# --- documents and attachments -------------------------------------------------------------------
+
+
+def _files(regions: list[HtmlElement], link_class: str, role: str, base: str | None) -> list[Attachment]:
+    """Links of class ``link_class`` in the regions, one per title; sizes from ``td.fileSize``."""
+    found: dict[str, Attachment] = {}
+    for region in regions:
+        for a in region.iter("a"):
+            if link_class not in _classes(a):
+                continue
+            title = inline_text(a)
+            if not title:
+                continue
+            href = a.get("href")
+            size = _row_size(a)
+            if title in found:
+                if size and not found[title].size:
+                    found[title].size = size
+                continue
+            found[title] = Attachment(
+                title=title, role="document" if role == "document" else "attachment",
+                url=urljoin(base, href) if base and href else href or None,
+                size=size, document_id=query_int(href, "DOLFDNR"))
+    return list(found.values())
+
+
+def _row_size(link: HtmlElement) -> str | None:
+    """The ``td.fileSize`` of the table row holding ``link``, if it stands in one."""
+    row = next(link.iterancestors("tr"), None)
+    if row is None:
+        return None
+    for cell in row.iterfind("td"):
+        if "fileSize" in _classes(cell):
+            return inline_text(cell) or None
+    return None
