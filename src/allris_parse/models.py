@@ -133,4 +133,132 @@ class Paper(Record):
     checkboxes: list[Checkbox] = Field(default_factory=list)
 
 
-AnyRecord = Paper
+# --- meetings, agenda items, calendars, organisations, people (page types to010, to020, si010, ...) ---
+
+Time = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", description="local time 'HH:MM' (Europe/Berlin)")]
+
+
+class Votes(Model):
+    """Vote counts where a page states them."""
+
+    yes: int | None = None
+    no: int | None = None
+    abstentions: int | None = None
+    text: str | None = Field(None, description="the Abstimmungsergebnis as shown")
+
+
+class AgendaEntry(Model):
+    """One Tagesordnungspunkt in a meeting's agenda."""
+
+    number: str | None = Field(None, description="exactly as shown: 'Ö 1.2', 'N 3', '4.1'")
+    title: str | None = None
+    public: bool | None = None
+    paper_reference: str | None = None
+    paper_id: int | None = Field(None, description="VOLFDNR of the linked Vorlage")
+    agenda_item_id: int | None = Field(None, description="TOLFDNR")
+    result: str | None = Field(None, description="Beschlussart as shown")
+    result_normalized: str | None = None
+
+
+class Meeting(Record):
+    """A Sitzung with its Tagesordnung: page type to010."""
+
+    kind: Literal["meeting"] = "meeting"
+    page_type: Literal["to010"] = "to010"
+    meeting_id: int | None = Field(None, description="SILFDNR")
+    committee: str | None = Field(None, description="Gremium")
+    title: str | None = Field(None, description="the Sitzung's name as shown (Bezeichnung)")
+    date: dt.date | None = None
+    start: Time | None = None
+    end: Time | None = None
+    location: str | None = Field(None, description="Raum as shown")
+    address: str | None = Field(None, description="Ort: street and town")
+    status: str | None = None
+    cancelled: bool | None = None
+    documents: list[Attachment] = Field(default_factory=list, description="Einladung, Niederschrift, ...")
+    agenda_items: list[AgendaEntry] = Field(default_factory=list)
+
+
+class AgendaItem(Record):
+    """An Auszug: one Tagesordnungspunkt with protocol and decision, page type to020."""
+
+    kind: Literal["agenda_item"] = "agenda_item"
+    page_type: Literal["to020"] = "to020"
+    agenda_item_id: int | None = Field(None, description="TOLFDNR")
+    meeting_id: int | None = Field(None, description="SILFDNR")
+    paper_id: int | None = Field(None, description="VOLFDNR")
+    committee: str | None = None
+    meeting_title: str | None = None
+    date: dt.date | None = None
+    start: Time | None = None
+    end: Time | None = None
+    location: str | None = None
+    number: str | None = None
+    title: str | None = None
+    public: bool | None = None
+    status: str | None = None
+    paper_reference: str | None = None
+    result: str | None = None
+    result_normalized: str | None = None
+    votes: Votes | None = None
+    sections: list[Section] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+
+
+class CalendarEntry(Model):
+    """One meeting in a Sitzungskalender."""
+
+    date: dt.date | None = None
+    start: Time | None = None
+    end: Time | None = None
+    committee: str | None = None
+    title: str | None = None
+    location: str | None = None
+    meeting_id: int | None = Field(None, description="SILFDNR")
+    cancelled: bool | None = None
+
+
+class MeetingCalendar(Record):
+    """A Sitzungskalender (si010 and its variants)."""
+
+    kind: Literal["meeting_calendar"] = "meeting_calendar"
+    page_type: Literal["si010"] = "si010"
+    year: int | None = None
+    month: int | None = None
+    meetings: list[CalendarEntry] = Field(default_factory=list)
+
+
+class Membership(Model):
+    """A person's seat in a Gremium or Fraktion."""
+
+    name: str
+    role: str | None = None
+    party: str | None = Field(None, description="party or Fraktion where shown")
+    start_date: dt.date | None = Field(None, description="member from")
+    end_date: dt.date | None = Field(None, description="member until")
+    person_id: int | None = Field(None, description="KPLFDNR")
+
+
+class Organization(Record):
+    """A Gremium (au020) or Fraktion (fr020, fr010) with its members."""
+
+    kind: Literal["organization"] = "organization"
+    page_type: Literal["au020", "fr020", "fr010"] = "au020"
+    organization_id: int | None = Field(None, description="AULFDNR or FRLFDNR")
+    name: str | None = None
+    organization_type: str | None = Field(None, description="'committee' (Gremium) or 'faction' (Fraktion)")
+    members: list[Membership] = Field(default_factory=list)
+
+
+class Person(Record):
+    """A person page (kp020 and the like)."""
+
+    kind: Literal["person"] = "person"
+    page_type: Literal["kp020"] = "kp020"
+    person_id: int | None = Field(None, description="KPLFDNR")
+    name: str | None = None
+    memberships: list[Membership] = Field(default_factory=list)
+
+
+#: Every record type, for schemas and for reading records back.
+RECORD_TYPES: tuple[type[Record], ...] = (Paper, Meeting, AgendaItem, MeetingCalendar, Organization, Person)
