@@ -12,16 +12,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int
 from allris_parse.models import Attachment, Consultation, Paper, Section
 from allris_parse.normalize import clean_inline
-
-HtmlElement = lxml.html.HtmlElement
 
 _REGIONS = etree.XPath(labels.MODERN_VO020_REGIONS)
 _PAPER_ID_LINKS = etree.XPath("//@href[contains(., 'VOLFDNR=')] | //@action[contains(., 'VOLFDNR=')]")
@@ -33,6 +31,18 @@ _STATUS_ATTR = etree.XPath("(.//@aria-label | .//@title)[normalize-space()][1]")
 
 #: Text fields whose ``<br>``-separated lines are separate names, joined with ", ".
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
+
+
+def _elements(xpath: etree.XPath, el: HtmlElement) -> list[HtmlElement]:
+    found = xpath(el)
+    return [x for x in found if isinstance(x, HtmlElement)] if isinstance(found, list) else []
+
+
+def _strings(xpath: etree.XPath, el: HtmlElement) -> list[str]:
+    found = xpath(el)
+    if isinstance(found, list):
+        return [str(x) for x in found if isinstance(x, str)]
+    return [found] if isinstance(found, str) else []
 
 
 def _classes(el: HtmlElement) -> set[str]:
@@ -49,7 +59,7 @@ def extract(doc: Document) -> Paper:
     doc_panels: list[HtmlElement] = []
     att_regions: list[HtmlElement] = []
     section_blocks: list[HtmlElement] = []
-    for el in _REGIONS(root):
+    for el in _elements(_REGIONS, root):
         el_id = el.get("id")
         if el.tag == "h1":
             headings.append(el)
@@ -136,8 +146,8 @@ def _paper_id(doc: Document, root: HtmlElement) -> int | None:
         return int(match[1])
     if found := query_int(doc.url, "VOLFDNR"):
         return found
-    for href in _PAPER_ID_LINKS(root):
-        if found := query_int(str(href).replace("&amp;", "&"), "VOLFDNR"):
+    for href in _strings(_PAPER_ID_LINKS, root):
+        if found := query_int(href.replace("&amp;", "&"), "VOLFDNR"):
             return found
     return hidden_int(root, "VOLFDNR")
 
@@ -208,10 +218,10 @@ def _status(cell: HtmlElement | None) -> str | None:
     """Workflow state: ``span.wfcolorDesc`` text (ALLRIS 4) or the coloured box's label (responsive)."""
     if cell is None:
         return None
-    text = clean_inline(_STATUS_TEXT(cell))
+    text = clean_inline("".join(_strings(_STATUS_TEXT, cell)))
     if not text:
-        found = _STATUS_ATTR(cell)
-        text = clean_inline(str(found[0])) if found else ""
+        found = _strings(_STATUS_ATTR, cell)
+        text = clean_inline(found[0]) if found else ""
     return text or None
 
 
@@ -221,10 +231,7 @@ def _status(cell: HtmlElement | None) -> str | None:
 def _sections(blocks: list[HtmlElement]) -> list[Section]:
     out: list[Section] = []
     for block in blocks:
-        if "compFull" in _classes(block):
-            section = _panel_section(block)
-        else:
-            section = _anchor_section(block)
+        section = _panel_section(block) if "compFull" in _classes(block) else _anchor_section(block)
         if section is not None:
             out.append(section)
     return out
