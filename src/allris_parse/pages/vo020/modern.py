@@ -29,7 +29,7 @@ _STATUS_TEXT = etree.XPath(
     "string(.//span[contains(concat(' ', normalize-space(@class), ' '), ' wfcolorDesc ')])")
 _STATUS_ATTR = etree.XPath("(.//@aria-label | .//@title)[normalize-space()][1]")
 
-#: Text fields whose ``<br>``-separated lines are separate names, joined with ", ".
+#: Text fields whose ``<br>``-separated lines are separate names ("Muster, Erika"), joined with "; ".
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
 
 
@@ -112,7 +112,7 @@ def _head_fields(head: HtmlElement) -> dict[str, str]:
         if name is None or name in values:
             continue
         if name in _LIST_FIELDS:
-            value = ", ".join(line for line in block_text(el).split("\n") if line)
+            value = "; ".join(line for line in block_text(el).split("\n") if line)
         else:
             value = inline_text(el)
         if value:
