@@ -160,3 +160,68 @@ def is_noise_line(line: str) -> bool:
 NOT_PUBLIC_MARKERS: tuple[str, ...] = (
     "Keine Information verfügbar", "Zugriff verweigert", "noauth.asp", "nicht öffentlich zugänglich",
 )
+
+# --- classic ALLRIS net 3.x vo020 (full ``#rismain`` and print/embedded ``#rismain_raw`` layouts) ---------
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+#: The page heading "Drucksache - 22-2402" (full layout ``#risname``, embedded/print ``#risname_raw``).
+CLASSIC_HEADING_XPATH = "//*[@id='risname' or @id='risname_raw']//h1"
+#: "<Vorlageart> - <Nummer>" in that heading; the part after the first " - " is the reference.
+CLASSIC_HEADING = re.compile(r"^(?P<kind>.+?)\s+-\s+(?P<reference>\S.*)$")
+#: Label cells of the metadata table, the right column and the bottom Anlagen table.
+CLASSIC_LABEL_CELLS_XPATH = f".//td[{_has_class('kb1')}]"
+#: The right column (buttons, jump links, Anlagen list).
+CLASSIC_RIGHT_COLUMN_XPATH = f"//td[{_has_class('me1')}][not(ancestor::td[{_has_class('me1')}])]"
+#: Label of the Beratungsfolge row, and of the Anlagen lists.
+CLASSIC_CONSULTATIONS_LABELS: frozenset[str] = frozenset({label_key("Beratungsfolge")})
+CLASSIC_ATTACHMENTS_LABELS: frozenset[str] = frozenset(label_key(h) for h in ("Anlagen", "Anlage/n", "Anlage"))
+#: Beratungsfolge rows, relative to the row holding the label or the row after it.
+CLASSIC_CONSULTATION_ROWS_XPATH = f".//tr[{_has_class('zl11')} or {_has_class('zl12')}]"
+#: Cells of a Beratungsfolge row: meeting date (``text2``), result (``text3``), committee/role (``text1``).
+CLASSIC_DATE_CELL_CLASS = "text2"
+CLASSIC_RESULT_CELL_CLASS = "text3"
+CLASSIC_HEAD_CELL_CLASS = "text1"
+#: Script names of the forms and links in Beratungsfolge rows.
+CLASSIC_MEETING_SCRIPT = "to010"
+CLASSIC_AGENDA_ITEM_SCRIPT = "to020"
+#: Main-document buttons: POST forms to ``do027.asp`` with a hidden DOLFDNR.
+CLASSIC_DOCUMENT_FORMS_XPATH = ".//form[contains(@action, 'do027')][.//input[@name='DOLFDNR']]"
+#: Where the paper's own VOLFDNR shows besides ``<meta name="objectID">``: the print form, the
+#: Beschlüsse button (vo021), the menu toggles and the bookmark link of this very page.
+CLASSIC_PAPER_ID_XPATH = (
+    "//form[contains(@action, 'vo020') or contains(@action, 'vo021')]//input[@name='VOLFDNR']/@value"
+    " | //*[@id='risnavi']//a[contains(@href, 'VOLFDNR=')]/@href"
+    " | //a[contains(@href, 'toggleMenu=')][contains(@href, 'VOLFDNR=')]/@href"
+)
+CLASSIC_OBJECT_ID = re.compile(
+    r"""<meta\s+(?:name=["']objectID["']\s+content=["'](\d+)["']|content=["'](\d+)["']\s+name=["']objectID["'])""",
+    re.IGNORECASE)
+#: Section anchors of a Vorlage (the to020 ones belong to the Auszug page).
+CLASSIC_VO020_SECTION_ANCHORS: tuple[str, ...] = ("allrisSV", "allrisBV", "allrisFA", "allrisAN")
+#: Right-column jump links to the section anchors: their text is the section's label on the page.
+CLASSIC_JUMP_LINKS_XPATH = "//a[starts-with(@href, '#allris')]"
+#: A file size appended to an attachment's link text: "Name (460 KB)".
+ATTACHMENT_SIZE_SUFFIX = re.compile(r"\s*\((\d[\d.,]*\s*(?:[KMGT]i?B|Bytes?|kB))\)\s*$", re.IGNORECASE)
+#: A heading line at the top of an embedded section document: short, formatted, ending with a colon.
+SECTION_HEADING_LINE = re.compile(r"^\S(?:[^\n:]{0,58})?:$")
+SECTION_HEADING_MAX_WORDS = 6
+#: XPath to the formatting that makes a first line a heading (bold, italic, underlined, a header tag).
+SECTION_HEADING_FORMAT_XPATH = (
+    "self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+    " | .//*[self::b or self::strong or self::i or self::em or self::u]"
+    " | .//*[contains(@style, 'font-weight:bold') or contains(@style, 'font-style:italic')"
+    " or contains(@style, 'text-decoration:underline') or contains(@style, 'font-weight: bold')]"
+)
+#: Text leaked from the embedded documents' prologs (XML declaration, DOCTYPE).
+EMBEDDED_PROLOG_LINE = re.compile(r"^(?:<\?xml|<!DOCTYPE|html PUBLIC\b)", re.IGNORECASE)
+#: Word bullets in symbol fonts: private-use code points, and the plain characters that stand for
+#: them inside a ``font-family:Wingdings``/``Symbol`` span. Tick glyphs are the checkbox reader's.
+SYMBOL_FONT_SPANS_XPATH = ".//span[contains(@style, 'Wingdings') or contains(@style, 'Symbol')]"
+SYMBOL_BULLETS: dict[int, str] = {
+    ord(c): "•" for c in ("\uf0a7", "\uf0b7", "\uf0d8", "\uf09f", "\uf06c", "\uf06e")}
+SYMBOL_FONT_BULLET_CHARS: dict[int, str] = {
+    **SYMBOL_BULLETS, **{ord(c): "•" for c in ("§", "·", "Ø", "l", "n")}}
