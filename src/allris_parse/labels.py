@@ -122,6 +122,84 @@ NON_TEXT_SECTIONS: frozenset[str] = frozenset(
     label_key(h) for h in ("Beratungsfolge", "Anlagen", "Anlage/n", "Dokumente", "Grunddaten")
 )
 
+# --- text renderings of vo020 (pages/vo020/text.py) ------------------------------------------
+
+#: Section headings a text rendering without "Reduzieren" toggles shows on a line of their own
+#: (the ALLRIS 4 "Grunddaten" rendering). Compared with :func:`label_key`; a line ending with a colon
+#: is a heading repeated inside the body, not one of these.
+TEXT_SECTION_HEADINGS: frozenset[str] = frozenset(label_key(h) for h in (
+    "Beratungsfolge", "Beschlussvorschlag", "Sachverhalt", "Begründung", "Erläuterungen", "Erläuterung",
+    "Finanz. Auswirkung", "Finanzielle Auswirkungen", "Anlagen", "Anlage/n", "Dokumente", "Sachdarstellung",
+    "Beschlussempfehlung", "Stellungnahme der Verwaltung", "Problembeschreibung", "Begründung/Sachverhalt",
+))
+
+#: Header labels of classic text renderings that are not record fields but end a glued value
+#: ("Status:öffentlichAktenzeichen:898/V").
+TEXT_OTHER_HEADER_LABELS: tuple[str, ...] = (
+    "Aktenzeichen", "Anlass", "Verantwortlich", "Produkte", "Produkt", "Bezüglich", "Sachgebiet",
+    "Beratungsfolge", "Gremium", "Sitzung", "Ursprung",
+)
+
+#: Column header line of classic Beratungsfolge/metadata blocks with two value columns, glued in text.
+TEXT_TWO_COLUMN_MARKERS: frozenset[str] = frozenset({"ursprungaktuell", "ursprung aktuell"})
+
+#: Zuständigkeit of a committee in a Beratungsfolge, as the last words of a committee line.
+CONSULTATION_ROLES: tuple[str, ...] = (
+    "Vorberatung", "Entscheidung", "Empfehlung", "Bestätigung", "Information zur Kenntnis", "Kenntnisnahme",
+    "zur Kenntnisnahme", "Zur Kenntnis", "Beratung", "Anhörung", "Beschlussfassung", "Mitberatung",
+    "Beratung und Beschluss", "Vorberatung und Empfehlung", "Information", "Genehmigung", "Beteiligung",
+    "Stellungnahme", "Vorberatend", "Beschließend", "Endgültige Entscheidung", "Abschließende Beratung",
+)
+
+#: Where the Beschluss starts on a classic text meeting line ("Sitzung des Rates ungeändert beschlossen").
+CONSULTATION_RESULT_START = re.compile(
+    r"(?<=\s)(?:ungeändert|geändert|mit Änderung(?:en)?|ohne Änderung(?:en)?|einstimmig|mehrheitlich"
+    r"|vertagt|abgelehnt|zurückgestellt|zurückgezogen|zur Kenntnis genommen|Kenntnis genommen|beschlossen"
+    r"|zugestimmt|verwiesen|überwiesen|abgesetzt|erledigt|empfohlen|nicht behandelt|geändert empfohlen"
+    r"|ungeändert empfohlen)\b.*$"
+)
+
+
+# --- noise --------------------------------------------------------------------------------------
+
+#: Lines that are interface, never content, wherever they stand (text renderings and HTML text).
+NOISE_LINES: frozenset[str] = frozenset({
+    "Reduzieren", "Erweitern", "Loading...", "Inhalt", "Neu laden", "Drucken", "Seite versenden",
+    "Druckansicht für diese Seite", "Dokument auswählen", "Zur Navigation springen", "Zum Inhalt springen",
+    "Sie sind hier:", "Sie sind hier", "Keine Zusammenstellung", "Wiedervorlage", "Textrecherche",
+    "Diese Seite verwendet nur Cookies, die für den technischen Betrieb notwendig sind.",
+    "Mehr dazu in unserer Datenschutzerklärung.", "ALLRIS - Vorlage", "ALLRIS - Auszug", "ALLRIS - Sitzung",
+})
+NOISE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^ALLRIS® Office Integration"),
+    re.compile(r"^Lesezeichen für "),
+    re.compile(r"^Besucher(zähler)?:? ?\d"),
+    re.compile(r"^Online-Version dieser Seite: "),
+)
+
+#: Elements removed before extraction: interface, not content.
+HTML_NOISE_XPATH = " | ".join((
+    "//script", "//style", "//noscript", "//head", "//iframe",
+    "//img[@alt='Loading...']/ancestor::*[self::div or self::span][1][not(*[not(self::img)])]",
+    "//img[@alt='Loading...']",
+    "//a[img[@alt='Reduzieren' or @alt='Erweitern']]",
+    "//*[@id='legende']",
+    "//*[contains(@class, 'cookie') or contains(@id, 'cookie')]",
+    "//*[@id='risdeco']",
+))
+
+
+def is_noise_line(line: str) -> bool:
+    """True for a line that is interface text (a toggle, a placeholder, page chrome)."""
+    stripped = line.strip()
+    return stripped in NOISE_LINES or any(p.match(stripped) for p in NOISE_LINE_PATTERNS)
+
+#: Phrases of pages that withhold their content.
+NOT_PUBLIC_MARKERS: tuple[str, ...] = (
+    "Keine Information verfügbar", "Zugriff verweigert", "noauth.asp", "nicht öffentlich zugänglich",
+)
+
+
 # --- noise --------------------------------------------------------------------------------------
 
 #: Lines that are interface, never content, wherever they stand (text renderings and HTML text).

@@ -1,11 +1,472 @@
-"""vo020 extraction for the text flavour (work in progress)."""
+"""vo020 extraction for plain-text renderings of a Vorlage page.
+
+Three shapes are known (see ALLRIS.md, "Plain-text renderings"):
+
+* ALLRIS 4 "Reduzieren" rendering: "<Vorlageart> - <Nummer>", then a "Reduzieren" line before each
+  panel heading (Beratungsfolge, Beschlussvorschlag, Sachverhalt, ..., Anlagen);
+* ALLRIS 4 "Grunddaten" rendering: "- Label:" / "- value" lines, the Beratungsfolge as pipe rows, then
+  section headings on lines of their own;
+* classic header block: "Betreff: ...", labels glued to values ("Status:öffentlichVorlage-Art:..."),
+  "Beratungsfolge:" with committee / date / meeting lines, a section index, then the sections whose
+  headings repeat in the body with a colon.
+
+Lines are read once, top to bottom; each shape is a small state machine over the line list.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.models import Paper
+from allris_parse.fields import parse_date, query_int
+from allris_parse.models import Attachment, Consultation, Paper, Section
+from allris_parse.normalize import clean_block, clean_inline
+
+#: "Beschlussvorlage - 0456/2010", "Entscheidungsvorlage - FB 14/0133/WP18": a reference holds a digit.
+_HEADING = re.compile(r"^(?P<kind>[^\W\d][^|:]{1,80}?)\s+-\s+(?P<reference>(?=[^|:]*\d)[^\s|:][^|:]{0,39})$")
+_HEAD_LINES = 60  # the page heading stands within the first lines, after site chrome
+_DATE_LINE = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{2,4})(?:\s+(.*))?$")
+_GRUNDDATEN_LABEL = re.compile(r"^-\s+([^:|]{1,60}):$")
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
+_SIZE = re.compile(r"\s*\((\d[\d.,]*\s*[kKMG]i?B)\)$")
+_TABLE_RULE = re.compile(r"^[\s|:-]*-{3,}[\s|:-]*$")
+_STATUS_DOT = "●"
+_GLUE = re.compile(r"(?<=[a-zäöüß)])(?=[A-ZÄÖÜ])")
+_SENTENCE_END = re.compile(r"[.!?:;)\]\"“”»…€%]$|^\d+$")
+_ROLE_AT_END = re.compile(
+    r"^(?P<committee>.*\S)\s+(?P<role>"
+    + "|".join(re.escape(r) for r in sorted(labels.CONSULTATION_ROLES, key=len, reverse=True))
+    + r")$"
+)
+_KNOWN_LABELS = sorted(
+    {*labels.PAPER_FIELD_LABELS, *(labels.label_key(label) for label in labels.TEXT_OTHER_HEADER_LABELS)},
+    key=len, reverse=True,
+)
+#: "Status:" anywhere in a line; the label's first letter must be a capital or a digit (checked below).
+_GLUED_LABEL = re.compile("(" + "|".join(re.escape(k) for k in _KNOWN_LABELS) + r")\s*:", re.IGNORECASE)
+#: Near this size a rendering has been cut by the tool that made it (about 2000 bytes).
+_CUT_SIZE = (1850, 2000)
+
+
+@dataclass
+class _Fields:
+    """Field values found so far; the first label variant (by table order) wins."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    def put(self, label: str, value: str) -> None:
+        key = labels.label_key(label)
+        name = labels.PAPER_FIELD_LABELS.get(key)
+        value = clean_inline(value)
+        if name is None or not value:
+            return
+        rank = _LABEL_RANK[key]
+        if name not in self.ranks or rank < self.ranks[name]:
+            self.values[name] = value
+            self.ranks[name] = rank
+
+
+_LABEL_RANK = {key: rank for rank, key in enumerate(labels.PAPER_FIELD_LABELS)}
+
+
+def _clean_lines(raw: Sequence[str]) -> list[str]:
+    """Lines with exotic spaces as spaces and trailing space gone; a no-break-space line becomes empty."""
+    return [clean_inline(line) if line.strip() else "" for line in raw]
 
 
 def extract(doc: Document) -> Paper:
-    """The paper fields this flavour shows."""
-    return Paper(source=doc.source())
+    """The paper fields a text rendering shows."""
+    lines = _clean_lines(doc.lines)
+    paper = Paper(source=doc.source(), paper_id=query_int(doc.url, "VOLFDNR"))
+    start = _find_heading(lines, paper)
+    body = lines[start:]
+    raw_body = doc.lines[start:]
+    if any(line == "Grunddaten" for line in body[:10]):
+        end_marker = _grunddaten(body, paper)
+    elif any(line.startswith(("Betreff:", "Status:")) or line == "Beratungsfolge:" for line in body[:30]):
+        end_marker = _classic(body, paper)
+    else:
+        end_marker = _reduzieren(body, raw_body, paper)
+    _warn_if_truncated(doc, lines, paper, end_marker)
+    return paper
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+
+def _find_heading(lines: list[str], paper: Paper) -> int:
+    """Read "<Vorlageart> - <Nummer>" and return the index after it (0 where there is none)."""
+    for index, line in enumerate(lines[:_HEAD_LINES]):
+        match = _HEADING.match(line)
+        if match and not labels.is_noise_line(line):
+            paper.paper_type = match["kind"].strip()
+            paper.reference = match["reference"].strip()
+            return index + 1
+    for index, line in enumerate(lines[:_HEAD_LINES]):  # no heading: start after the page chrome
+        if line in labels.TEXT_PAGE_TITLES:
+            return index + 1
+    return 0
+
+
+def _apply_fields(paper: Paper, found: _Fields) -> None:
+    values = found.values
+    if "title" in values:
+        paper.title = values["title"]
+    if "status" in values:
+        paper.status = _TRAILING_NOTE.sub("", values["status"]) or values["status"]
+    if "paper_type" in values:
+        paper.paper_type = values["paper_type"]
+    if "reference" in values and not paper.reference:
+        paper.reference = values["reference"]
+    for name in ("lead_department", "author", "editor"):
+        if name in values:
+            setattr(paper, name, values[name])
+    if "date" in values:
+        paper.date = parse_date(values["date"])
+
+
+def _section(heading: str | None, text_lines: list[str]) -> Section | None:
+    """A section from its lines; the heading repeated as the first body line ("Sachverhalt:") goes."""
+    body = [line for line in text_lines if not labels.is_noise_line(line)]
+    while body and not body[0]:
+        body.pop(0)
+    if heading and body and body[0].endswith(":") and labels.label_key(body[0]) == labels.label_key(heading):
+        body.pop(0)
+    text = clean_block("\n".join(_untable(line) for line in body))
+    if not text:
+        return None
+    return Section(heading=heading, text=text)
+
+
+def _untable(line: str) -> str:
+    """A pipe row as its cells ("| Nein |" -> "Nein"); a rule or an empty row as nothing."""
+    if "|" not in line:
+        return line
+    if _TABLE_RULE.match(line):
+        return ""
+    cells = [cell.strip() for cell in line.split("|")]
+    return " | ".join(cell for cell in cells if cell)
+
+
+def _attachment(line: str) -> Attachment | None:
+    title = _untable(line).strip()
+    if not title or labels.is_noise_line(title):
+        return None
+    size_match = _SIZE.search(title)
+    size = size_match[1] if size_match else None
+    if size_match:
+        title = title[: size_match.start()].strip()
+    return Attachment(title=title, size=size)
+
+
+def _warn_if_truncated(doc: Document, lines: list[str], paper: Paper, end_marker: bool) -> None:
+    """Most renderings were cut at about 2000 bytes: say so where the page does not end properly."""
+    if end_marker:
+        return
+    content = [line for line in lines if line and not labels.is_noise_line(line)]
+    last = content[-1] if content else ""
+    size = len(doc.text.encode("utf-8"))
+    reasons = []
+    if last and not _SENTENCE_END.search(last):
+        reasons.append(f"last line ends mid-sentence: {last[-30:]!r}")
+    if _CUT_SIZE[0] <= size <= _CUT_SIZE[1]:
+        reasons.append(f"{size} bytes, near the 2000-byte cut of text extraction tools")
+    if reasons:
+        paper.warnings.append(
+            f"text rendering looks truncated ({'; '.join(reasons)}); fields after the cut are missing")
+
+
+# --- ALLRIS 4 "Reduzieren" rendering ------------------------------------------------------------
+
+
+def _reduzieren(lines: list[str], raw: Sequence[str], paper: Paper) -> bool:
+    """Panels introduced by a "Reduzieren" toggle line; returns True where the Anlagen panel is reached."""
+    panels: list[tuple[str | None, list[str]]] = []
+    current: list[str] | None = None
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line in ("Reduzieren", "Erweitern"):
+            heading, index = _panel_heading(lines, raw, index + 1)
+            current = []
+            panels.append((heading, current))
+            continue
+        if current is not None:
+            current.append(line)
+        index += 1
+    if not panels:  # no toggles at all: known headings on their own lines, as in the Grunddaten shape
+        return _headed_sections(lines, paper)
+    end_marker = False
+    for heading, body in panels:
+        end_marker = _panel(heading, body, paper) or end_marker
+    return end_marker
+
+
+def _panel_heading(lines: list[str], raw: Sequence[str], index: int) -> tuple[str | None, int]:
+    """The heading after a toggle line and the index after it; None where the heading is blank (NBSP)."""
+    while index < len(lines) and not raw[index].strip(" \t\r"):
+        index += 1  # truly empty lines between toggle and heading
+    if index >= len(lines):
+        return None, index
+    line = lines[index]
+    if not line or line.endswith(":") or len(line) > 80 or labels.is_noise_line(line):
+        return None, index  # a no-break-space line or body text: the panel has no heading
+    return line, index + 1
+
+
+def _panel(heading: str | None, body: list[str], paper: Paper) -> bool:
+    key = labels.label_key(heading) if heading else ""
+    if key == labels.label_key("Beratungsfolge"):
+        paper.consultations.extend(_pipe_consultations(body))
+        return False
+    if key in labels.NON_TEXT_SECTIONS:
+        if key in (labels.label_key("Anlagen"), labels.label_key("Anlage/n")):
+            paper.attachments.extend(a for line in body if (a := _attachment(line)))
+            return True
+        return False
+    section = _section(heading, body)
+    if section:
+        paper.sections.append(section)
+    return False
+
+
+# --- ALLRIS 4 "Grunddaten" rendering ------------------------------------------------------------
+
+
+def _grunddaten(lines: list[str], paper: Paper) -> bool:
+    """"- Label:" / "- value" pairs, then the Beratungsfolge pipe table and the sections."""
+    found = _Fields()
+    label: str | None = None
+    value: list[str] = []
+    index = lines.index("Grunddaten") + 1
+    while index < len(lines):
+        line = lines[index]
+        if _is_heading_line(line):
+            break
+        if match := _GRUNDDATEN_LABEL.match(line):
+            if label:
+                found.put(label, " ".join(value))
+            label, value = match[1], []
+        elif line and line != "-" and label:
+            value.append(line[2:] if line.startswith("- ") else line)
+        index += 1
+    if label:
+        found.put(label, " ".join(value))
+    _apply_fields(paper, found)
+    return _headed_sections(lines[index:], paper)
+
+
+def _is_heading_line(line: str) -> bool:
+    return bool(line) and not line.endswith(":") and labels.label_key(line) in labels.TEXT_SECTION_HEADINGS
+
+
+def _headed_sections(lines: list[str], paper: Paper) -> bool:
+    """Sections under known headings standing on lines of their own (no toggles)."""
+    panels: list[tuple[str | None, list[str]]] = []
+    for line in lines:
+        if _is_heading_line(line):
+            panels.append((line, []))
+        elif panels:
+            panels[-1][1].append(line)
+        elif line and not labels.is_noise_line(line):
+            panels.append((None, [line]))
+    end_marker = False
+    for heading, body in panels:
+        end_marker = _panel(heading, body, paper) or end_marker
+    return end_marker
+
+
+def _pipe_consultations(lines: list[str]) -> list[Consultation]:
+    """The Beratungsfolge as pipe rows: "●", status, committee, role, then date and result per meeting."""
+    cells: list[str] = []
+    for line in lines:
+        if not line or _TABLE_RULE.match(line):
+            continue
+        parts = [part.strip() for part in line.split("|")] if "|" in line else [line]
+        if labels.label_key(parts[0]) in labels.BF_TABLE_COLUMNS and len(parts) > 2:
+            continue  # the header row
+        for part in parts:
+            cell = part
+            if cell.startswith(_STATUS_DOT):
+                cells.append(_STATUS_DOT)
+                cell = cell[len(_STATUS_DOT):].strip()
+            if cell:
+                cells.append(cell)
+    consultations: list[Consultation] = []
+    groups: list[list[str]] = []
+    for cell in cells:
+        if cell == _STATUS_DOT:
+            groups.append([cell])
+            continue
+        if not groups:
+            groups.append([])
+        groups[-1].append(cell)
+    for group in groups:
+        consultations.extend(_pipe_group(group))
+    return consultations
+
+
+def _pipe_group(group: list[str]) -> list[Consultation]:
+    status = committee = role = None
+    cells = list(group)
+    if cells and cells[0] == _STATUS_DOT:
+        cells.pop(0)
+        status = cells.pop(0) if cells else None
+    meetings: list[dict[str, object]] = []
+    for cell in cells:
+        date = parse_date(cell) if len(cell) <= 20 else None
+        if date:
+            meetings.append({"date": date})
+        elif meetings:
+            meetings[-1]["result"] = clean_inline(f"{meetings[-1].get('result') or ''} {cell}")
+        elif committee is None:
+            committee = cell
+        elif role is None:
+            role = cell
+    if committee is None and not meetings:
+        return []
+    base = {"committee": committee, "role": role, "status": status}
+    return [Consultation.model_validate({**base, **meeting}) for meeting in meetings] or [
+        Consultation.model_validate(base)]
+
+
+# --- classic header block -----------------------------------------------------------------------
+
+
+def _classic(lines: list[str], paper: Paper) -> bool:
+    """Glued header labels, Beratungsfolge lines, section index, Anlagen list, then the sections."""
+    found = _Fields()
+    two_columns = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line == "Beratungsfolge:" or line.startswith("Beratungsfolge:"):
+            break
+        if labels.label_key(line) in labels.TEXT_TWO_COLUMN_MARKERS:
+            two_columns = True
+            continue
+        for label, value in _split_glued(line):
+            found.put(label, _first_column(value) if two_columns else value)
+        if not line and found.values and _looks_like_index(lines, index):
+            break
+    _apply_fields(paper, found)
+    block: list[str] = []
+    while index < len(lines) and lines[index]:
+        block.append(lines[index])
+        index += 1
+    paper.consultations.extend(_classic_consultations(block))
+    while index < len(lines) and not lines[index]:
+        index += 1
+    headings: list[str] = []
+    while index < len(lines) and lines[index] and not lines[index].endswith(":"):
+        headings.append(lines[index])
+        index += 1
+    if index < len(lines) and labels.label_key(lines[index]) in (labels.label_key("Anlagen"),):
+        index += 1
+        while index < len(lines) and lines[index]:
+            if attachment := _attachment(lines[index]):
+                paper.attachments.append(attachment)
+            index += 1
+    _classic_sections(lines[index:], headings, paper)
+    return False
+
+
+def _looks_like_index(lines: list[str], index: int) -> bool:
+    """After a blank line: a run of short lines without colons, the section index."""
+    run = [line for line in lines[index:index + 3] if line]
+    return bool(run) and all(len(line) <= 60 and ":" not in line for line in run)
+
+
+def _split_glued(line: str) -> list[tuple[str, str]]:
+    """("Status", "öffentlich"), ("Vorlage-Art", "Beschlussvorlage") from "Status:öffentlichVorlage-Art:...".
+
+    A label counts where it starts with a capital letter or a digit; its value runs to the next label.
+    """
+    hits = [m for m in _GLUED_LABEL.finditer(line) if m.group(1)[0].isupper() or m.group(1)[0].isdigit()]
+    hits = [m for i, m in enumerate(hits) if i == 0 or m.start() >= hits[i - 1].end()]
+    if not hits or hits[0].start() != 0:
+        return []
+    if labels.PAPER_FIELD_LABELS.get(labels.label_key(hits[0].group(1))) == "title":
+        return [(hits[0].group(1), line[hits[0].end():])]  # a Betreff line is all title
+    pairs = []
+    for position, match in enumerate(hits):
+        end = hits[position + 1].start() if position + 1 < len(hits) else len(line)
+        pairs.append((match.group(1), line[match.end():end]))
+    return pairs
+
+
+def _first_column(value: str) -> str:
+    """The first of two glued value columns ("Ursprung" / "aktuell"): "BezirksamtBezirksamt" -> "Bezirksamt"."""
+    value = value.strip()
+    half = len(value) // 2
+    if len(value) % 2 == 0 and value[:half] == value[half:]:
+        return value[:half]
+    joints = [m.start() for m in _GLUE.finditer(value)]
+    return value[: joints[0]] if len(joints) == 1 else value
+
+
+def _classic_consultations(block: list[str]) -> list[Consultation]:
+    """Committee lines ("Kreisausschuss Entscheidung"), date lines and meeting lines with the result."""
+    consultations: list[Consultation] = []
+    committee: str | None = None
+    role: str | None = None
+    has_meeting = False
+    index = 0
+    while index < len(block):
+        line = block[index]
+        index += 1
+        date_match = _DATE_LINE.match(line)
+        if date_match and committee is not None:
+            meeting = date_match[2] or ""
+            if not meeting and index < len(block) and not _DATE_LINE.match(block[index]):
+                meeting = block[index]
+                index += 1
+            title, result = _split_result(meeting)
+            consultations.append(Consultation(committee=committee, role=role, date=parse_date(date_match[1]),
+                                              meeting_title=title, result=result))
+            has_meeting = True
+            continue
+        if committee is not None and not has_meeting:
+            consultations.append(Consultation(committee=committee, role=role))
+        match = _ROLE_AT_END.match(line)
+        committee, role = (match["committee"], match["role"]) if match else (line, None)
+        has_meeting = False
+    if committee is not None and not has_meeting:
+        consultations.append(Consultation(committee=committee, role=role))
+    return consultations
+
+
+def _split_result(meeting: str) -> tuple[str | None, str | None]:
+    meeting = clean_inline(meeting)
+    match = labels.CONSULTATION_RESULT_START.search(meeting)
+    if not match:
+        return meeting or None, None
+    return meeting[: match.start()].strip() or None, match.group(0).strip() or None
+
+
+def _classic_sections(lines: list[str], headings: list[str], paper: Paper) -> None:
+    """Split the body at lines "<index heading>:"; text before the first goes to the first index entry."""
+    wanted = {labels.label_key(h): h for h in headings}
+    heading: str | None = headings[0] if headings else None
+    current: list[str] = []
+    used: set[str] = set()
+
+    def flush() -> None:
+        if section := _section(heading, current):
+            paper.sections.append(section)
+
+    for line in lines:
+        label, _, rest = line.partition(":")
+        key = labels.label_key(label) if rest is not None and ":" in line else ""
+        if key in wanted and key not in used:
+            flush()
+            used.add(key)
+            heading, current = wanted[key], [rest.strip()] if rest.strip() else []
+            continue
+        current.append(line)
+    flush()
