@@ -26,6 +26,8 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 _SINGLE_BYTE = {"iso8859-1", "cp1252", "ascii"}  # codec names after codecs.lookup()
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def _cp1252_or_latin1(exc: UnicodeError) -> tuple[str, int]:
@@ -77,6 +79,13 @@ def _check_not_binary(data: bytes) -> None:
 
 def decode(data: bytes) -> Decoded:
     """Decode the bytes of one page; raises :class:`InputError` for empty or binary input."""
+    decoded = _decode(data)
+    if not decoded.text.strip():  # also a bare BOM, UTF-16 spaces, or only no-break spaces
+        raise InputError("empty input")
+    return decoded
+
+
+def _decode(data: bytes) -> Decoded:
     if not data.strip():
         raise InputError("empty input")
     for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -95,16 +104,16 @@ def decode(data: bytes) -> Decoded:
             return Decoded(data.decode(declared), declared)
         except (LookupError, UnicodeDecodeError):
             warnings.append(f"declared charset {declared!r} does not fit the bytes; read as windows-1252")
+    elif _mostly_utf8(data):  # UTF-8 with stray windows-1252 bytes, whatever the label says
+        warnings.append("mostly UTF-8 but some bytes are not; read those as windows-1252")
+        return Decoded(data.decode("utf-8", "allris-cp1252"), "utf-8", warnings)
     elif declared == "utf-8":
-        if _mostly_utf8(data):
-            warnings.append("declared UTF-8 but some bytes are not; read those as windows-1252")
-            return Decoded(data.decode("utf-8", "allris-cp1252"), "utf-8", warnings)
         warnings.append("declared UTF-8 but the bytes are windows-1252")
     return Decoded(data.decode("cp1252", "allris-cp1252"), "windows-1252", warnings)
 
 
 def _mostly_utf8(data: bytes) -> bool:
     """True when most non-ASCII bytes form valid UTF-8 sequences (a UTF-8 page with stray bytes)."""
-    valid = len(re.findall(rb"[\xc2-\xf4][\x80-\xbf]+", data))
-    high = len(re.findall(rb"[\x80-\xff]", data))
-    return valid * 2 >= high * 0.8 and valid > 0
+    valid = sum(len(seq) for seq in _UTF8_SEQUENCE.findall(data))  # bytes inside well-formed sequences
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    return valid > 0 and valid >= high * 0.8
