@@ -87,6 +87,19 @@ def parse_date(text: str | None) -> dt.date | None:
     return None
 
 
+_TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])[:.]([0-5]\d)(?!\d|\.\d)")
+
+
+def parse_time_range(text: str | None) -> tuple[str | None, str | None]:
+    """Start and end as 'HH:MM' from '17:00 - 20:05', 'Beginn 17:00 Uhr', '9.30 Uhr'; (None, None) if none."""
+    if not text:
+        return None, None
+    found = [f"{int(h):02d}:{m}" for h, m in _TIME.findall(text)]
+    if not found:
+        return None, None
+    return found[0], (found[1] if len(found) > 1 else None)
+
+
 # --- amounts ------------------------------------------------------------------------------------
 
 _AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,2}|-{1,2}))?(?![\d])")
