@@ -200,45 +200,6 @@ NOT_PUBLIC_MARKERS: tuple[str, ...] = (
 )
 
 
-# --- noise --------------------------------------------------------------------------------------
-
-#: Lines that are interface, never content, wherever they stand (text renderings and HTML text).
-NOISE_LINES: frozenset[str] = frozenset({
-    "Reduzieren", "Erweitern", "Loading...", "Inhalt", "Neu laden", "Drucken", "Seite versenden",
-    "Druckansicht für diese Seite", "Dokument auswählen", "Zur Navigation springen", "Zum Inhalt springen",
-    "Sie sind hier:", "Sie sind hier", "Keine Zusammenstellung", "Wiedervorlage", "Textrecherche",
-    "Diese Seite verwendet nur Cookies, die für den technischen Betrieb notwendig sind.",
-    "Mehr dazu in unserer Datenschutzerklärung.", "ALLRIS - Vorlage", "ALLRIS - Auszug", "ALLRIS - Sitzung",
-})
-NOISE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^ALLRIS® Office Integration"),
-    re.compile(r"^Lesezeichen für "),
-    re.compile(r"^Besucher(zähler)?:? ?\d"),
-    re.compile(r"^Online-Version dieser Seite: "),
-)
-
-#: Elements removed before extraction: interface, not content.
-HTML_NOISE_XPATH = " | ".join((
-    "//script", "//style", "//noscript", "//head", "//iframe",
-    "//img[@alt='Loading...']/ancestor::*[self::div or self::span][1][not(*[not(self::img)])]",
-    "//img[@alt='Loading...']",
-    "//a[img[@alt='Reduzieren' or @alt='Erweitern']]",
-    "//*[@id='legende']",
-    "//*[contains(@class, 'cookie') or contains(@id, 'cookie')]",
-    "//*[@id='risdeco']",
-))
-
-
-def is_noise_line(line: str) -> bool:
-    """True for a line that is interface text (a toggle, a placeholder, page chrome)."""
-    stripped = line.strip()
-    return stripped in NOISE_LINES or any(p.match(stripped) for p in NOISE_LINE_PATTERNS)
-
-#: Phrases of pages that withhold their content.
-NOT_PUBLIC_MARKERS: tuple[str, ...] = (
-    "Keine Information verfügbar", "Zugriff verweigert", "noauth.asp", "nicht öffentlich zugänglich",
-)
-
 # --- classic ALLRIS net 3.x vo020 (full ``#rismain`` and print/embedded ``#rismain_raw`` layouts) ---------
 
 
