@@ -1,13 +1,378 @@
-"""Checkbox groups of Word forms (finance, accessibility) in every tick shape (work in progress)."""
+"""Checkbox groups of Word forms (finance, accessibility) in every tick shape.
+
+Both inputs become the same stream of lines: a text rendering already is one, and in HTML each
+table cell and paragraph of a targeted region (the tables and paragraphs that hold a tick glyph, an
+``x`` cell, a checkbox input or image, or a known group label) becomes a line, with checkbox
+inputs, images and symbol-font glyphs turned into ☒/☐ first. One reader then walks the lines:
+
+* a box (``x``/``X`` line, ☒ ☑ ⌧ ✓ ✔, ☐, ``[x]``/``[ ]``) ticks or leaves the option after it;
+* a line holding only a no-break space is an empty box *or* a spacer cell: it makes an option of
+  the line after it only where that line is a known option ("Nein", "Ja", "Darstellung der
+  einmaligen Kosten", ...) or its group has a definite box, and only on pages with a definite box;
+* any other line starts a group (its label), holds a value of the option before it ("505.000€",
+  "Produktkonto: 783400") or is prose.
+
+The known groups (finance, tax, accessibility) are then read into :class:`Finance` and
+:class:`Accessibility`; every group found, known or not, is listed as :class:`Checkbox` rows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, cast
 
 import lxml.html
+from lxml import etree
 
+from allris_parse import labels
+from allris_parse.fields import parse_amount
 from allris_parse.models import Accessibility, Checkbox, Finance
+from allris_parse.normalize import clean_inline
+
+# --- data: tick shapes, group and option labels ----------------------------------------------------
+
+TICKED = "☒"
+EMPTY = "☐"
+
+#: Characters that draw a box, mapped to the two canonical glyphs.
+BOX_GLYPHS: dict[str, str] = {
+    **dict.fromkeys("☒☑⌧✓✔", TICKED),
+    **dict.fromkeys("\uf078\uf0fd\uf0fe", TICKED),  # Wingdings x (⌧), ý (☒), þ (☑) as private-use glyphs
+    "☐": EMPTY,
+    **dict.fromkeys("\uf0a8\uf06f", EMPTY),  # Wingdings ¨ (◻), o (□); U+F0A7 is a Word bullet, not a box
+}
+#: The same Wingdings boxes where a span in a Wingdings font holds the plain character.
+WINGDINGS_PLAIN: dict[str, str] = {"x": TICKED, "ý": TICKED, "þ": TICKED, "¨": EMPTY, "o": EMPTY}
+#: Lines that are a tick mark on their own (the Word table cell before its option).
+TICK_LINES: frozenset[str] = frozenset({"x", "X"})
+#: Bracket boxes of plain-text forms.
+BRACKET_BOXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\[\s*[xX✓✔]\s*\]"), TICKED),
+    (re.compile(r"\[\s*\]"), EMPTY),
+)
+#: Checkbox images: what their ``src``/``alt``/``title`` say (unchecked words are tested first).
+IMAGE_UNCHECKED = re.compile(r"unchecked|not[ _-]?checked|nicht (angekreuzt|ausgewählt|markiert)"
+                             r"|checkbox[_-]?(empty|off|0)|box[_-]?(empty|off)|kontrollkästchen leer|_off\b",
+                             re.IGNORECASE)
+IMAGE_CHECKED = re.compile(r"checked|angekreuzt|ausgewählt|markiert|checkbox[_-]?(on|1)|box[_-]?on|_on\b",
+                           re.IGNORECASE)
+#: Images that look like checkboxes but are interface icons (the ALLRIS 4 legend "Dokument auswählen").
+IMAGE_ICONS = re.compile(r"checked_checkbox_black|dokument auswählen", re.IGNORECASE)
+
+#: Known groups: kind -> label patterns (matched against the lower-cased line).
+GROUP_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("finance", re.compile(r"^finanzielle auswirkung")),
+    ("funding", re.compile(r"^mittelbereitstellung")),
+    ("coverage", re.compile(r"^(die )?deckung( der haushalts| ist gesichert|:|$)")),
+    ("tax", re.compile(r"^steuerliche relevanz")),
+    ("affected", re.compile(r"^belange von menschen mit (beeinträchtigung|behinderung)\w* (sind|werden) "
+                            r"(nicht )?betroffen")),
+    ("considered", re.compile(r"^belange von menschen mit (beeinträchtigung|behinderung)\w* (wurden|werden|sind) "
+                              r"(nicht )?berücksichtigt")),
+)
+#: Known options: kind -> label patterns.
+OPTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("yes", re.compile(r"^ja\b")),
+    ("no", re.compile(r"^nein\b")),
+    ("costs", re.compile(r"^darstellung der (einmaligen )?kosten")),
+    ("result_account", re.compile(r"^in der ergebnisrechnung")),
+    ("investment_account", re.compile(r"^in der finanzrechnung")),
+    ("unplanned", re.compile(r"über-?\s*/\s*außerplanmäßig|überplanmäßig|außerplanmäßig")),
+    ("coverage", re.compile(r"^(minderaufwendungen|minderauszahlungen|mehrerträge|mehreinzahlungen)")),
+    ("tax_yes", re.compile(r"^einschätzung durch (den|die|das) ")),
+    ("tax_no", re.compile(r"^keine steuerliche relevanz")),
+)
+FINANCE_GROUPS = frozenset({"finance", "funding", "coverage", "tax"})
+FINANCE_OPTIONS = frozenset({"costs", "result_account", "investment_account", "unplanned", "coverage",
+                             "tax_yes", "tax_no"})
+#: Form fields written next to a box: "Teilplan: 1114500", "Produktkonto:", "in Höhe von".
+FIELD_LINE = re.compile(r"^(teilplan|produktkonto|produkt|kostenstelle|sachkonto|haushaltsstelle|in höhe von|betrag)"
+                        r"\b\s*:?\s*(.*)$", re.IGNORECASE)
+#: A line that is only an amount or an account number ("505.000€", "1.250.000,00 EUR", "783400").
+VALUE_LINE = re.compile(r"^(ca\.\s*)?[\d][\d.,\s]*(,-{1,2})?\s*(€|eur|euro)?$", re.IGNORECASE)
+UNIT_LINE = re.compile(r"^(€|eur|euro)$", re.IGNORECASE)
+#: Longest line read as a group label or as an unknown option (longer lines are prose).
+MAX_LABEL = 160
+MAX_UNKNOWN_OPTION = 80
+
+_GLYPH_TRANSLATION = str.maketrans(BOX_GLYPHS)
+_GLYPH_SPLIT = re.compile(f"([{TICKED}{EMPTY}])")
+_BOX_CHARS = "".join(BOX_GLYPHS)
+_BLANK = " \t\r\n\u00a0\u202f\u2007"
+
+# --- tokens ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "box", "spacer", "text", "break"
+    text: str = ""
+    ticked: bool = False
+
+
+_SPACER = _Token("spacer")
+_BREAK = _Token("break")
+_BOX_TICKED = _Token("box", ticked=True)
+_BOX_EMPTY = _Token("box", ticked=False)
+
+
+def _line_tokens(raw: str, out: list[_Token]) -> None:
+    """The tokens of one line (a text line, a table cell or a paragraph)."""
+    if not raw.strip(_BLANK):
+        if "\u00a0" in raw:
+            out.append(_SPACER)
+        return
+    text = clean_inline(raw.translate(_GLYPH_TRANSLATION))
+    if "[" in text:
+        for pattern, glyph in BRACKET_BOXES:
+            text = pattern.sub(glyph, text)
+    if text in TICK_LINES:
+        out.append(_BOX_TICKED)
+        return
+    if labels.is_noise_line(text):
+        out.append(_BREAK)
+        return
+    if TICKED not in text and EMPTY not in text:
+        out.append(_Token("text", text))
+        return
+    parts = [p.strip() for p in _GLYPH_SPLIT.split(text)]
+    # parts alternate: text, glyph, text, glyph, ..., text
+    texts, glyphs = parts[0::2], parts[1::2]
+    if texts[0] and not texts[-1] and len(glyphs) >= 1:
+        # box after its label: "Nein ☐ Ja ☒" (a leading "Group: Nein" keeps its group label)
+        first = texts[0]
+        if ":" in first and len(glyphs) > 1:
+            group, _, option = first.rpartition(":")
+            if option.strip():
+                out.append(_Token("text", group.strip() + ":"))
+                first = option.strip()
+        for label, glyph in zip([first, *texts[1:-1]], glyphs, strict=True):
+            out.append(_BOX_TICKED if glyph == TICKED else _BOX_EMPTY)
+            if label:
+                out.append(_Token("text", label))
+        return
+    if texts[0]:
+        out.append(_Token("text", texts[0]))
+    for glyph, label in zip(glyphs, texts[1:], strict=True):
+        out.append(_BOX_TICKED if glyph == TICKED else _BOX_EMPTY)
+        if label:
+            out.append(_Token("text", label))
+
+
+# --- the reader ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Option:
+    label: str
+    ticked: bool
+    definite: bool
+    kind: str | None
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Group:
+    label: str | None
+    kind: str | None
+    options: list[_Option] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+
+    def has_definite(self) -> bool:
+        return any(o.definite for o in self.options)
+
+
+def _kind(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    key = text.lower()  # not casefold(): that turns ß into ss
+    for kind, pattern in patterns:
+        if pattern.search(key):
+            return kind
+    return None
+
+
+def _label(text: str) -> str:
+    return text.strip().rstrip(":").strip()
+
+
+@dataclass
+class _Reading:
+    groups: list[_Group] = field(default_factory=list)
+    #: labels of known groups whose options stand without any box (forms rendered without ticks)
+    unboxed: list[str] = field(default_factory=list)
+
+
+def _read_tokens(tokens: Iterable[_Token]) -> _Reading:
+    reading = _Reading()
+    group = _Group(None, None)
+    reading.groups.append(group)
+    pending: bool | str | None = None  # True/False: a box; "spacer": a no-break-space cell; None: nothing
+
+    def new_group(label: str | None, kind: str | None) -> _Group:
+        created = _Group(label, kind)
+        reading.groups.append(created)
+        return created
+
+    for token in tokens:
+        if token.kind == "break":
+            group, pending = new_group(None, None), None
+            continue
+        if token.kind == "box":
+            pending = token.ticked
+            continue
+        if token.kind == "spacer":
+            if pending is None:
+                pending = "spacer"
+            continue
+        text = token.text
+        option_kind = _kind(text, OPTION_PATTERNS)
+        if isinstance(pending, bool):
+            group.options.append(_Option(_label(text), pending, True, option_kind))
+        elif group_kind := _kind(text, GROUP_PATTERNS):
+            group = new_group(_label(text), group_kind)
+        elif UNIT_LINE.match(text):
+            pass
+        elif (VALUE_LINE.match(text) and any(c.isdigit() for c in text)) or FIELD_LINE.match(text):
+            if group.options:
+                group.options[-1].values.append(text)
+            else:
+                group.fields.append(text)
+        elif pending == "spacer" and (option_kind or (len(text) <= MAX_UNKNOWN_OPTION and not text.startswith("("))):
+            group.options.append(_Option(_label(text), False, False, option_kind))
+        elif option_kind and group.kind and group.label:
+            if group.label not in reading.unboxed:
+                reading.unboxed.append(group.label)
+        else:
+            group = new_group(_label(text) if len(text) <= MAX_LABEL else None, None)
+        pending = None
+    return reading
+
+
+def _keep(option: _Option, group: _Group, page_definite: bool) -> bool:
+    """Definite boxes always count; a no-break-space cell only where it can be told from a spacer."""
+    if option.definite:
+        return True
+    if not page_definite:
+        return False
+    return option.kind is not None or group.has_definite()
+
+
+# --- known groups -> Finance / Accessibility ----------------------------------------------------------
+
+
+def _yes_no(options: Sequence[_Option], yes: str, no: str, what: str, warnings: list[str]) -> bool | None:
+    ticked_yes = any(o.ticked for o in options if o.kind == yes)
+    ticked_no = any(o.ticked for o in options if o.kind == no)
+    if ticked_yes and ticked_no:
+        warnings.append(f"{what}: both answers are ticked; left empty")
+        return None
+    if ticked_yes:
+        return True
+    if ticked_no:
+        return False
+    return None
+
+
+def _value_text(option: _Option, pattern_kind: str | None = None) -> str | None:
+    """What is written beside an option: the rest of its label line and the value lines after it."""
+    pieces: list[str] = []
+    if pattern_kind:
+        for kind, pattern in OPTION_PATTERNS:
+            if kind == pattern_kind:
+                match = pattern.search(option.label.lower())
+                if match:
+                    rest = option.label[match.end():].strip(" :,")
+                    if rest:
+                        pieces.append(rest)
+    for value in option.values:
+        field_match = FIELD_LINE.match(value)
+        value_part = field_match.group(2).strip() if field_match else value
+        if value_part:
+            pieces.append(value_part)
+    return " ".join(pieces) or None
+
+
+def _amount(text: str | None) -> Decimal | None:
+    if not text or not any(c.isdigit() for c in text):
+        return None
+    return parse_amount(text)
+
+
+def _account(option: _Option | None) -> str | None:
+    if option is None:
+        return None
+    for value in option.values:
+        field_match = FIELD_LINE.match(value)
+        number = (field_match.group(2) if field_match else value).strip()
+        if number:
+            return number
+    return None
+
+
+def _finance(groups: Sequence[_Group], warnings: list[str]) -> Finance | None:
+    in_finance = [g for g in groups if g.kind in FINANCE_GROUPS and g.options]
+    options = [o for g in groups for o in g.options
+               if (g.kind in FINANCE_GROUPS and o.kind) or o.kind in FINANCE_OPTIONS]
+    if not in_finance and not options:
+        return None
+
+    def first(kind: str) -> _Option | None:
+        return next((o for o in options if o.kind == kind), None)
+
+    impact_options = [o for g in groups if g.kind == "finance" for o in g.options]
+    impact = _yes_no(impact_options, "yes", "no", "Finanzielle Auswirkungen", warnings)
+    costs = first("costs")
+    cost_amount = _amount(_value_text(costs, "costs")) if costs else None
+    if cost_amount is None:
+        yes = next((o for o in impact_options if o.kind == "yes"), None)
+        cost_amount = _amount(_value_text(yes, "yes")) if yes else None
+    if costs is not None and costs.ticked and cost_amount is None:
+        warnings.append(f"Finanzielle Auswirkungen: '{costs.label}' is ticked but no amount is given")
+    if cost_amount is not None and impact is False:
+        warnings.append("Finanzielle Auswirkungen: 'Nein' is ticked but an amount is given")
+
+    unplanned = first("unplanned")
+    unplanned_amount = _amount(_value_text(unplanned)) if unplanned else None
+    if unplanned is not None and unplanned.ticked and unplanned_amount is None:
+        warnings.append("über-/außerplanmäßige Aufwendung is ticked but no amount is given")
+
+    budget_plan = None
+    for g in groups:
+        if g.kind == "funding":
+            for value in g.fields:
+                field_match = FIELD_LINE.match(value)
+                if field_match and field_match.group(1).casefold() == "teilplan" and field_match.group(2).strip():
+                    budget_plan = field_match.group(2).strip()
+                    break
+
+    coverage_parts = [" ".join(filter(None, (o.label, _value_text(o)))) for o in options
+                      if o.kind == "coverage" and o.ticked]
+    tax_options = [o for o in options if o.kind in ("tax_yes", "tax_no")]
+    return Finance(
+        impact=impact,
+        one_time_costs=cost_amount,
+        budget_plan=budget_plan,
+        result_account=_account(first("result_account")),
+        investment_account=_account(first("investment_account")),
+        unplanned_expense=unplanned.ticked if unplanned is not None else None,
+        unplanned_amount=unplanned_amount,
+        coverage="; ".join(coverage_parts) or None,
+        tax_relevance=_yes_no(tax_options, "tax_yes", "tax_no", "Steuerliche Relevanz", warnings),
+    )
+
+
+def _accessibility(groups: Sequence[_Group], warnings: list[str]) -> Accessibility | None:
+    affected = [o for g in groups if g.kind == "affected" for o in g.options]
+    considered = [o for g in groups if g.kind == "considered" for o in g.options]
+    if not affected and not considered:
+        return None
+    return Accessibility(
+        affected=_yes_no(affected, "yes", "no", "Belange von Menschen mit Beeinträchtigungen sind betroffen", warnings),
+        considered=_yes_no(considered, "yes", "no", "Belange von Menschen mit Beeinträchtigungen wurden berücksichtigt",
+                           warnings),
+    )
 
 
 @dataclass
@@ -20,11 +385,223 @@ class FormReading:
     warnings: list[str] = field(default_factory=list)
 
 
+def _form_reading(tokens: Iterable[_Token]) -> FormReading:
+    reading = _read_tokens(tokens)
+    page_definite = any(g.has_definite() for g in reading.groups)
+    groups: list[_Group] = []
+    for group in reading.groups:
+        kept = [o for o in group.options if _keep(o, group, page_definite)]
+        if kept:
+            groups.append(_Group(group.label, group.kind, kept, group.fields))
+    result = FormReading()
+    for group in groups:
+        result.checkboxes += [Checkbox(group=group.label, label=o.label, checked=o.ticked, value=_value_text(o))
+                              for o in group.options]
+        if group.kind is None and {o.kind for o in group.options if o.ticked} >= {"yes", "no"}:
+            result.warnings.append(f"checkbox group '{group.label}': both 'Ja' and 'Nein' are ticked")
+    result.finance = _finance(groups, result.warnings)
+    result.accessibility = _accessibility(groups, result.warnings)
+    if not groups:
+        result.warnings += [f"form '{label}' shows its options without any tick marks; its answers are left empty"
+                            for label in reading.unboxed]
+    return result
+
+
+# --- text renderings ---------------------------------------------------------------------------------
+
+_TEXT_HINT = re.compile(f"[{re.escape(_BOX_CHARS)}]|^\\s*[xX]\\s*$|\\[\\s*[xX]?\\s*\\]", re.MULTILINE)
+_LABEL_HINT = re.compile(r"finanzielle auswirkung|menschen mit (beeinträchtigung|behinderung)|steuerliche relevanz",
+                         re.IGNORECASE)
+
+
 def read_lines(lines: Sequence[str]) -> FormReading:
     """Checkbox groups of a text rendering."""
-    return FormReading()
+    joined = "\n".join(lines)
+    if not _TEXT_HINT.search(joined) and not _LABEL_HINT.search(joined):
+        return FormReading()
+    tokens: list[_Token] = []
+    for line in lines:
+        if line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
+            for cell in line.strip().strip("|").split("|"):
+                _line_tokens(cell, tokens)
+        else:
+            _line_tokens(line, tokens)
+    return _form_reading(tokens)
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ', 'abcdefghijklmnopqrstuvwxyzäöü')"
+_GLYPH_TEST = " or ".join(f"contains(., '{c}')" for c in _BOX_CHARS)
+_X_TEST = "normalize-space(translate(., '\u00a0', ' '))"
+_LABEL_TEST = " or ".join(f"contains(., '{phrase}')" for phrase in (
+    "Finanzielle Auswirkungen", "Menschen mit Beeinträchtigung", "Steuerliche Relevanz"))
+_IMG_TEXT = _LOWER.format("concat(@src, ' ', @alt, ' ', @title)")
+_WINGDINGS = _LOWER.format("concat(@style, ' ', @face)")
+
+#: One pass over the page finds every place a form can be; pages without any are skipped at once.
+FORM_HITS = etree.XPath(
+    f"//text()[{_GLYPH_TEST} or {_X_TEST} = 'x' or {_X_TEST} = 'X' or {_LABEL_TEST}]"
+    f" | //input[{_LOWER.format('@type')} = 'checkbox']"
+    f" | //img[contains({_IMG_TEXT}, 'check') or contains({_IMG_TEXT}, 'angekreuzt')"
+    f" or contains({_IMG_TEXT}, 'kontrollk')]"
+    f" | //*[self::span or self::font][contains({_WINGDINGS}, 'wingdings')]"
+)
+_BLOCK_TAGS = frozenset({"p", "div", "td", "th", "tr", "li", "br", "table", "tbody", "thead", "ul", "ol", "dl", "dt",
+                         "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "caption",
+                         "label", "hr", "pre", "center"})
+_REGION_BLOCKS = ("p", "li", "div", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "label")
+
+
+def _image_glyph(img: lxml.html.HtmlElement) -> str:
+    described = " ".join(filter(None, (img.get("src"), img.get("alt"), img.get("title"))))
+    if IMAGE_ICONS.search(described):
+        return ""
+    if IMAGE_UNCHECKED.search(described):
+        return f" {EMPTY} "
+    if IMAGE_CHECKED.search(described):
+        return f" {TICKED} "
+    return ""
+
+
+def _input_glyph(node: lxml.html.HtmlElement) -> str:
+    if (node.get("type") or "").casefold() != "checkbox" or ":" in (node.get("name") or ""):
+        return ""  # Wicket interface toggles are named by component path ("tagesordnung:...:alleTops")
+    return f" {TICKED} " if node.get("checked") is not None else f" {EMPTY} "
+
+
+def _is_wingdings(node: lxml.html.HtmlElement) -> bool:
+    return "wingdings" in f"{node.get('style', '')} {node.get('face', '')}".casefold()
+
+
+def _region_lines(region: lxml.html.HtmlElement) -> list[str]:
+    """The region's text with each cell and paragraph on its own line and boxes as glyphs."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(region, events=("start", "end")):
+        tag = node.tag
+        if not isinstance(tag, str):
+            if event == "end" and node.tail:
+                parts.append(node.tail)
+            continue
+        if event == "start":
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if tag == "input":
+                parts.append(_input_glyph(node))
+            elif tag == "img":
+                parts.append(_image_glyph(node))
+            if node.text:
+                text = node.text
+                if _is_wingdings(node) and text.strip() and all(c in WINGDINGS_PLAIN for c in text.strip()):
+                    text = "".join(WINGDINGS_PLAIN.get(c, c) for c in text)
+                parts.append(text)
+        else:
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if node is not region and node.tail:
+                parts.append(node.tail)
+    return "".join(parts).split("\n")
+
+
+def _is_leaf_table(table: lxml.html.HtmlElement) -> bool:
+    return next(table.iterdescendants("table"), None) is None
+
+
+def _ancestor(node: lxml.html.HtmlElement, tags: Sequence[str]) -> lxml.html.HtmlElement | None:
+    return next(node.iterancestors(*tags), None) if node.tag not in tags else node
+
+
+def _region_of(hit: Any) -> lxml.html.HtmlElement | None:
+    """The table or paragraph that holds a hit, or None where the hit is no box."""
+    if isinstance(hit, str):  # a text node (lxml "smart string")
+        smart: Any = hit
+        parent = smart.getparent()
+        if parent is None:
+            return None
+        if smart.is_tail:
+            parent = parent.getparent()
+            if parent is None:
+                return None
+        stripped = hit.strip(_BLANK)
+        if stripped in TICK_LINES:
+            cell = _ancestor(parent, ("td", "th"))
+            if cell is None or clean_inline(cell.text_content()) not in TICK_LINES:
+                return None
+            table = next(cell.iterancestors("table"), None)
+            return table if table is not None and _is_leaf_table(table) else cell
+        if not any(c in _BOX_CHARS for c in hit):
+            table = next(parent.iterancestors("table"), None) if parent.tag != "table" else parent
+            return table if table is not None and _is_leaf_table(table) else None
+        node = parent
+    else:
+        node = hit
+        if node.tag == "img" and not _image_glyph(node):
+            return None
+        if node.tag == "input" and not _input_glyph(node):
+            return None
+        if node.tag in ("span", "font") and not (
+                node.text and node.text.strip() and all(c in WINGDINGS_PLAIN for c in node.text.strip())):
+            return None
+    table = next(node.iterancestors("table"), None)
+    if table is not None and _is_leaf_table(table):
+        return table
+    return _ancestor(node, _REGION_BLOCKS)
+
+
+def _is_blank_element(el: lxml.html.HtmlElement) -> bool:
+    return not (el.text_content() or "").strip(_BLANK) and el.find(".//img") is None and el.find(".//input") is None
+
+
+def _previous_content(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The nearest earlier sibling with text (spacer paragraphs skipped), climbing one level if needed."""
+    for start in (el, el.getparent()):
+        if start is None:
+            return None
+        sibling = start.getprevious()
+        skipped = 0
+        while sibling is not None and skipped < 4 and (not isinstance(sibling.tag, str) or _is_blank_element(sibling)):
+            sibling = sibling.getprevious()
+            skipped += 1
+        if sibling is not None and isinstance(sibling.tag, str):
+            return sibling
+    return None
+
+
+def _label_line(el: lxml.html.HtmlElement) -> str | None:
+    """The last line of a label element before a form region (its last row, if it is a table)."""
+    if el.tag == "table":
+        rows = el.findall(".//tr")
+        el = rows[-1] if rows else el
+    lines = [line for line in (clean_inline(x) for x in _region_lines(el)) if line]
+    return lines[-1] if lines and len(lines[-1]) <= MAX_LABEL else None
 
 
 def read_html(root: lxml.html.HtmlElement) -> FormReading:
     """Checkbox groups of an HTML page."""
-    return FormReading()
+    hits = cast(list[Any], FORM_HITS(root))
+    if not hits:
+        return FormReading()
+    regions: list[lxml.html.HtmlElement] = []
+    chosen: set[lxml.html.HtmlElement] = set()
+    for hit in hits:  # document order
+        region = _region_of(hit)
+        if region is None or region in chosen or any(a in chosen for a in region.iterancestors()):
+            continue
+        chosen.add(region)
+        regions.append(region)
+    if not regions:
+        return FormReading()
+    tokens: list[_Token] = []
+    last: lxml.html.HtmlElement | None = None
+    for region in regions:
+        previous = _previous_content(region)
+        if last is None or previous is not last:
+            tokens.append(_BREAK)
+            if previous is not None and previous not in chosen:
+                label = _label_line(previous)
+                if label:
+                    _line_tokens(label, tokens)
+        for line in _region_lines(region):
+            _line_tokens(line, tokens)
+        last = region
+    return _form_reading(tokens)

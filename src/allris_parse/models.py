@@ -77,6 +77,7 @@ class Checkbox(Model):
     group: str | None = None
     label: str
     checked: bool | None = None
+    value: str | None = Field(None, description="what is written beside the option, e.g. '505.000€' (an amount)")
 
 
 class Finance(Model):
@@ -158,6 +159,8 @@ class AgendaEntry(Model):
     agenda_item_id: int | None = Field(None, description="TOLFDNR")
     result: str | None = Field(None, description="Beschlussart as shown")
     result_normalized: str | None = None
+    note: str | None = Field(None, description="Zusatzinfo shown beside the Betreff, e.g. '(Referent: ...)'")
+    role: str | None = Field(None, description="Zuständigkeit as shown, e.g. 'Vorberatung'")
 
 
 class Meeting(Record):
@@ -177,6 +180,8 @@ class Meeting(Record):
     cancelled: bool | None = None
     documents: list[Attachment] = Field(default_factory=list, description="Einladung, Niederschrift, ...")
     agenda_items: list[AgendaEntry] = Field(default_factory=list)
+    sections: list[Section] = Field(
+        default_factory=list, description="text shown on the page besides the agenda (e.g. a Beschluss view)")
 
 
 class AgendaItem(Record):
@@ -192,7 +197,8 @@ class AgendaItem(Record):
     date: dt.date | None = None
     start: Time | None = None
     end: Time | None = None
-    location: str | None = None
+    location: str | None = Field(None, description="Raum as shown")
+    address: str | None = Field(None, description="Ort: street and town")
     number: str | None = None
     title: str | None = None
     public: bool | None = None
@@ -237,6 +243,8 @@ class Membership(Model):
     start_date: dt.date | None = Field(None, description="member from")
     end_date: dt.date | None = Field(None, description="member until")
     person_id: int | None = Field(None, description="KPLFDNR")
+    organization: str | None = Field(None, description="the Gremium or Fraktion, on a person's page")
+    organization_id: int | None = Field(None, description="AULFDNR or FRLFDNR, on a person's page")
 
 
 class Organization(Record):
@@ -250,6 +258,26 @@ class Organization(Record):
     members: list[Membership] = Field(default_factory=list)
 
 
+class OrganizationSummary(Model):
+    """One row of a list of Gremien or Fraktionen."""
+
+    name: str
+    organization_id: int | None = Field(None, description="AULFDNR or FRLFDNR")
+    member_count: int | None = None
+    last_meeting: dt.date | None = Field(None, description="date of the last Sitzung shown")
+    next_meeting: dt.date | None = Field(None, description="date of the next Sitzung shown")
+
+
+class OrganizationList(Record):
+    """A list of Fraktionen (fr010) or Gremien: one summary per organisation, linked by id."""
+
+    kind: Literal["organization_list"] = "organization_list"
+    page_type: Literal["fr010", "au010"] = "fr010"
+    organization_type: str | None = Field(None, description="'committee' (Gremium) or 'faction' (Fraktion)")
+    title: str | None = Field(None, description="the list's heading as shown")
+    organizations: list[OrganizationSummary] = Field(default_factory=list)
+
+
 class Person(Record):
     """A person page (kp020 and the like)."""
 
@@ -260,5 +288,25 @@ class Person(Record):
     memberships: list[Membership] = Field(default_factory=list)
 
 
+class PaperListEntry(Model):
+    """One row of a list or search of papers."""
+
+    paper_id: int | None = Field(None, description="VOLFDNR")
+    reference: str | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    paper_type: str | None = None
+
+
+class PaperList(Record):
+    """A list or search result of papers (vo040): one row per Vorlage, linked by id."""
+
+    kind: Literal["paper_list"] = "paper_list"
+    page_type: Literal["vo040"] = "vo040"
+    total: str | None = Field(None, description="the result count as shown: 'Ergebnisse 1-50 von ungefähr 19200'")
+    papers: list[PaperListEntry] = Field(default_factory=list)
+
+
 #: Every record type, for schemas and for reading records back.
-RECORD_TYPES: tuple[type[Record], ...] = (Paper, Meeting, AgendaItem, MeetingCalendar, Organization, Person)
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Paper, Meeting, AgendaItem, MeetingCalendar, Organization, OrganizationList, Person, PaperList)
