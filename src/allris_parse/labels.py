@@ -38,7 +38,7 @@ TEXT_PAGE_TITLES: dict[str, str] = {
 TEXT_PAGE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("to020", re.compile(r"^Auszug - |^TOP:|^- TOP:")),
     ("vo020", re.compile(r"^Betreff:|^Beratungsfolge|^- Betreff:|^Beschlussvorschlag")),
-)
+    # the page heading "<Vorlageart> - <Nummer>" (a to020 heading starts with a date or "Auszug")
 
 
 def label_key(text: str) -> str:
