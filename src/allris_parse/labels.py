@@ -39,6 +39,8 @@ TEXT_PAGE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("to020", re.compile(r"^Auszug - |^TOP:|^- TOP:")),
     ("vo020", re.compile(r"^Betreff:|^Beratungsfolge|^- Betreff:|^Beschlussvorschlag")),
     # the page heading "<Vorlageart> - <Nummer>" (a to020 heading starts with a date or "Auszug")
+    ("vo020", re.compile(r"^(?!Auszug )[^\W\d][\w.-]*(?: [\w.-]+){0,2} - (?=[^ ]*\d)[\w/.-]+(?: [\w/.-]+)?$")),
+)
 
 
 def label_key(text: str) -> str:
