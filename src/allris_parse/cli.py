@@ -65,7 +65,7 @@ def parse(
     output_format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="json: one array; jsonl: one record per line; csv: flat table, "
                                "or linked tables when --output is a directory.")] = OutputFormat.json,
-    output: Annotated[Path | None, typer.Option(
+    output_arg: Annotated[str | None, typer.Option(  # str: a Path drops the trailing / that asks for a directory
         "--output", "-o", help="Write here instead of standard output (atomically: the file appears only "
                                "when complete). With --format csv, a directory (existing, or ending in /) "
                                "receives linked tables.", show_default=False)] = None,
@@ -84,7 +84,8 @@ def parse(
     inputs = list(iter_inputs(paths, url=url))
     if url is not None and len(inputs) != 1:
         _usage_error(f"--url names the address of a single input, but {len(inputs)} inputs were given")
-    to_directory = output is not None and (output.is_dir() or str(output).endswith(("/", "\\")))
+    output = Path(output_arg) if output_arg else None
+    to_directory = output is not None and (output.is_dir() or str(output_arg).endswith(("/", "\\")))
     if to_directory and output_format is not OutputFormat.csv:
         _usage_error(f"--output {output} is a directory; only --format csv writes a directory of tables")
 

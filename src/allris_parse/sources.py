@@ -85,8 +85,8 @@ def iter_inputs(arguments: Sequence[str], *, url: str | None = None,
         elif is_url(argument):
             yield Input(argument, _url_reader(argument), argument)
         elif (path := Path(argument)).is_dir():
-            for page in _walk(path):
-                yield Input(str(page), _reader(page), None)
+            for page in _walk(path):  # with a url, the caller makes sure that this is the only page
+                yield Input(str(page), _reader(page), url)
         elif path.exists():
             yield Input(argument, _reader(path), url)
         else:
