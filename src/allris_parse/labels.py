@@ -97,16 +97,15 @@ BF_TABLE_COLUMNS: dict[str, str] = {
     for label in variants
 }
 
-#: One walk over an ALLRIS 4 / responsive vo020 page finds every region the extractor reads.
-MODERN_VO020_REGIONS = (
-    "//*[(self::h1 and contains(concat(' ', normalize-space(@class), ' '), ' title '))"
-    " or @id='headLeft' or @id='head'"
-    " or @id='dokumenteHeaderPanel' or @id='anlagenHeaderPanel'"
-    " or (self::table and contains(concat(' ', normalize-space(@class), ' '), ' bfTable '))"
-    " or (self::table and contains(concat(' ', normalize-space(@class), ' '), ' attachmentTable '))"
-    " or (self::div and contains(concat(' ', normalize-space(@class), ' '), ' compFull '))"
-    " or (self::div and starts-with(@id, 'allris') and a[starts-with(@name, 'allris')])]"
-)
+#: Region markers of ALLRIS 4 / responsive vo020 pages (ids and classes), read in one walk over the tree.
+MODERN_HEAD_IDS: tuple[str, ...] = ("headLeft", "head")  # Grunddaten; the first is preferred
+MODERN_DOCUMENTS_ID = "dokumenteHeaderPanel"
+MODERN_ATTACHMENTS_ID = "anlagenHeaderPanel"
+MODERN_HEADING_CLASS = "title"  # h1.title "Vorlageart - Nummer"
+MODERN_BF_TABLE_CLASS = "bfTable"
+MODERN_ATTACHMENT_TABLE_CLASS = "attachmentTable"
+MODERN_SECTION_PANEL_CLASS = "compFull"
+MODERN_SECTION_TEXT_CLASS = "docPart"
 
 #: Classic section anchors (``<a name="allrisSV">``) and the headings they stand for.
 SECTION_ANCHORS: dict[str, str] = {

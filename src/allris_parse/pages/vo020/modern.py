@@ -21,9 +21,11 @@ from allris_parse.fields import block_text, hidden_int, inline_text, parse_date,
 from allris_parse.models import Attachment, Consultation, Paper, Section
 from allris_parse.normalize import clean_inline
 
-_REGIONS = etree.XPath(labels.MODERN_VO020_REGIONS)
-_PAPER_ID_LINKS = etree.XPath("//@href[contains(., 'VOLFDNR=')] | //@action[contains(., 'VOLFDNR=')]")
 _BASE_URL = re.compile(r"Wicket\.Ajax\.baseUrl\s*=\s*\"[^\"]*?[?&](?:amp;)?VOLFDNR=(\d+)")
+#: A Wicket listener link or form of this very page ('./vo020?0-1.-head-searchform&VOLFDNR=...'); plain
+#: 'vo020?VOLFDNR=' links may point to other papers (Bezüglich), so they do not count.
+_OWN_LINK = re.compile(r"(?:href|action)\s*=\s*[\"'][^\"']*?vo020\?\d+-[^\"']*?[?&;]VOLFDNR=(\d+)", re.IGNORECASE)
+_QUERY_ID = {name: re.compile(rf"[?&;]{name}=(\d+)", re.IGNORECASE) for name in ("SILFDNR", "TOLFDNR", "DOLFDNR")}
 _HAS_DIGIT = re.compile(r"\d")
 _STATUS_TEXT = etree.XPath(
     "string(.//span[contains(concat(' ', normalize-space(@class), ' '), ' wfcolorDesc ')])")
@@ -33,16 +35,16 @@ _STATUS_ATTR = etree.XPath("(.//@aria-label | .//@title)[normalize-space()][1]")
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
 
 
-def _elements(xpath: etree.XPath, el: HtmlElement) -> list[HtmlElement]:
-    found = xpath(el)
-    return [x for x in found if isinstance(x, HtmlElement)] if isinstance(found, list) else []
-
-
 def _strings(xpath: etree.XPath, el: HtmlElement) -> list[str]:
     found = xpath(el)
     if isinstance(found, list):
         return [str(x) for x in found if isinstance(x, str)]
     return [found] if isinstance(found, str) else []
+
+
+def _is_anchor_section(el: HtmlElement, el_id: str) -> bool:
+    """A responsive ``div#allrisBV`` block: named like its ``<a name="allrisBV">`` anchor."""
+    return el_id.startswith("allris") and el.find(f"a[@name='{el_id}']") is not None
 
 
 def _classes(el: HtmlElement) -> set[str]:
@@ -59,23 +61,26 @@ def extract(doc: Document) -> Paper:
     doc_panels: list[HtmlElement] = []
     att_regions: list[HtmlElement] = []
     section_blocks: list[HtmlElement] = []
-    for el in _elements(_REGIONS, root):
-        el_id = el.get("id")
-        if el.tag == "h1":
-            headings.append(el)
-        elif el_id in ("headLeft", "head"):
-            if head is None or el_id == "headLeft":
+    for el in root.iter("h1", "table", "div", "aside"):  # one cheap walk; XPath predicates cost more
+        el_id = el.get("id") or ""
+        classes = _classes(el)
+        if el_id in labels.MODERN_HEAD_IDS:
+            if head is None or el_id == labels.MODERN_HEAD_IDS[0]:
                 head = el
-        elif el_id == "dokumenteHeaderPanel":
+        elif el_id == labels.MODERN_DOCUMENTS_ID:
             doc_panels.append(el)
-        elif el_id == "anlagenHeaderPanel":
+        elif el_id == labels.MODERN_ATTACHMENTS_ID:
             att_regions.append(el)
-        elif el.tag == "table" and "bfTable" in _classes(el):
-            if bf_table is None:  # the outermost one: a server quirk doubles the opening tag
-                bf_table = el
+        elif el.tag == "h1":
+            if labels.MODERN_HEADING_CLASS in classes:
+                headings.append(el)
         elif el.tag == "table":
-            att_regions.append(el)
-        else:
+            if labels.MODERN_BF_TABLE_CLASS in classes:
+                if bf_table is None:  # the outermost one: a server quirk doubles the opening tag
+                    bf_table = el
+            elif labels.MODERN_ATTACHMENT_TABLE_CLASS in classes:
+                att_regions.append(el)
+        elif el.tag == "div" and (labels.MODERN_SECTION_PANEL_CLASS in classes or _is_anchor_section(el, el_id)):
             section_blocks.append(el)
 
     fields = _head_fields(head) if head is not None else {}
@@ -146,13 +151,23 @@ def _paper_id(doc: Document, root: HtmlElement) -> int | None:
         return int(match[1])
     if found := query_int(doc.url, "VOLFDNR"):
         return found
-    for href in _strings(_PAPER_ID_LINKS, root):
-        if found := query_int(href.replace("&amp;", "&"), "VOLFDNR"):
-            return found
+    if match := _OWN_LINK.search(doc.text):
+        return int(match[1])
     return hidden_int(root, "VOLFDNR")
 
 
 # --- Beratungsfolge ---------------------------------------------------------------------------
+
+
+def _text(el: HtmlElement | None) -> str:
+    """One-line text of a small element (a table cell): cheaper than marking its blocks."""
+    return clean_inline("".join(el.itertext())) if el is not None else ""
+
+
+def _id(href: str | None, name: str) -> int | None:
+    """An integer query parameter ('./to010?SILFDNR=3358&TOLFDNR=9' -> 3358), by a cheap regex."""
+    match = _QUERY_ID[name].search(href) if href else None
+    return int(match[1]) if match else None
 
 
 def _columns(table: HtmlElement) -> dict[str, int]:
@@ -160,7 +175,7 @@ def _columns(table: HtmlElement) -> dict[str, int]:
     header = table.find(".//tr[th]")
     if header is not None:
         found = {labels.BF_TABLE_COLUMNS[key]: i for i, th in enumerate(header.findall("th"))
-                 if (key := labels.label_key(inline_text(th))) in labels.BF_TABLE_COLUMNS}
+                 if (key := labels.label_key(_text(th))) in labels.BF_TABLE_COLUMNS}
         if "committee" in found:
             columns = {**columns, **found}
     return columns
@@ -180,33 +195,30 @@ def _consultations(table: HtmlElement) -> list[Consultation]:
         cells = row.findall("td")
         if len(cells) < 3:
             continue
-        date_cell = _cell(cells, columns.get("date"))
         committee_cell = _cell(cells, columns.get("committee"))
         result_cell = _cell(cells, columns.get("result"))
-        date = parse_date(inline_text(date_cell))
+        date = parse_date(_text(_cell(cells, columns.get("date"))))
         meeting_link = None
         if committee_cell is not None:
-            meeting_link = next((a for a in committee_cell.iter("a") if query_int(a.get("href"), "SILFDNR")), None)
+            meeting_link = next((a for a in committee_cell.iter("a") if _id(a.get("href"), "SILFDNR")), None)
         if date is None and meeting_link is None:
             # a committee row: status, committee, role
             if current is not None and not current_used:
                 out.append(current)
-            current = Consultation(committee=inline_text(committee_cell) or None,
-                                   role=inline_text(result_cell) or None,
+            current = Consultation(committee=_text(committee_cell) or None, role=_text(result_cell) or None,
                                    status=_status(_cell(cells, columns.get("status"))))
             current_used = False
             continue
-        meeting = (current.model_copy() if current is not None else Consultation())
+        meeting = current.model_copy() if current is not None else Consultation()
         meeting.date = date
-        meeting.meeting_title = inline_text(meeting_link if meeting_link is not None else committee_cell) or None
-        meeting.result = inline_text(result_cell) or None
+        meeting.meeting_title = _text(meeting_link if meeting_link is not None else committee_cell) or None
+        meeting.result = _text(result_cell) or None
         if meeting_link is not None:
-            meeting.meeting_id = query_int(meeting_link.get("href"), "SILFDNR")
-            meeting.agenda_item_id = query_int(meeting_link.get("href"), "TOLFDNR")
-        if meeting.agenda_item_id is None:
-            for cell in (result_cell, _cell(cells, columns.get("agenda_link"))):
-                for a in cell.iter("a") if cell is not None else ():
-                    meeting.agenda_item_id = meeting.agenda_item_id or query_int(a.get("href"), "TOLFDNR")
+            meeting.meeting_id = _id(meeting_link.get("href"), "SILFDNR")
+            meeting.agenda_item_id = _id(meeting_link.get("href"), "TOLFDNR")
+        for cell in (result_cell, _cell(cells, columns.get("agenda_link"))):
+            for a in cell.iter("a") if cell is not None and meeting.agenda_item_id is None else ():
+                meeting.agenda_item_id = meeting.agenda_item_id or _id(a.get("href"), "TOLFDNR")
         out.append(meeting)
         current_used = True
     if current is not None and not current_used:
@@ -231,7 +243,8 @@ def _status(cell: HtmlElement | None) -> str | None:
 def _sections(blocks: list[HtmlElement]) -> list[Section]:
     out: list[Section] = []
     for block in blocks:
-        section = _panel_section(block) if "compFull" in _classes(block) else _anchor_section(block)
+        is_panel = labels.MODERN_SECTION_PANEL_CLASS in _classes(block)
+        section = _panel_section(block) if is_panel else _anchor_section(block)
         if section is not None:
             out.append(section)
     return out
@@ -243,7 +256,7 @@ def _panel_section(panel: HtmlElement) -> Section | None:
     heading = inline_text(title) or None
     if heading and labels.label_key(heading) in labels.NON_TEXT_SECTIONS:
         return None
-    parts = [el for el in panel.iter("div") if "docPart" in _classes(el)]
+    parts = [el for el in panel.iter("div") if labels.MODERN_SECTION_TEXT_CLASS in _classes(el)]
     text = "\n\n".join(t for el in parts if (t := block_text(el)))
     return Section(heading=heading, text=text) if text else None
 
@@ -268,7 +281,7 @@ def _files(regions: list[HtmlElement], link_class: str, role: str, base: str | N
         for a in region.iter("a"):
             if link_class not in _classes(a):
                 continue
-            title = inline_text(a)
+            title = _text(a)
             if not title:
                 continue
             href = a.get("href")
@@ -280,7 +293,7 @@ def _files(regions: list[HtmlElement], link_class: str, role: str, base: str | N
             found[title] = Attachment(
                 title=title, role="document" if role == "document" else "attachment",
                 url=urljoin(base, href) if base and href else href or None,
-                size=size, document_id=query_int(href, "DOLFDNR"))
+                size=size, document_id=_id(href, "DOLFDNR"))
     return list(found.values())
 
 
