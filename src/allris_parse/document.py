@@ -21,6 +21,10 @@ _TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODE
                               re.IGNORECASE)
 
 
+_AJAX_RESPONSE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<ajax-response\b", re.IGNORECASE)
+_AJAX_COMPONENT = re.compile(r"<component\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</component>", re.DOTALL | re.IGNORECASE)
+
+
 @dataclass
 class Document:
     """One decoded, parsed input with what detection found out about it."""
@@ -57,16 +61,28 @@ def load(data: bytes, *, path: str | None = None, url: str | None = None) -> Doc
                    encoding=decoded.encoding, path=path, url=url, warnings=list(decoded.warnings))
     if _LOOKS_LIKE_HTML.search(decoded.text[:4096]):
         doc.format = "html"
+        markup = _unwrap_ajax_response(decoded.text)
         try:
-            doc.root = lxml.html.document_fromstring(decoded.text.encode("utf-8"), parser=_PARSER)
+            doc.root = lxml.html.document_fromstring((markup or decoded.text).encode("utf-8"), parser=_PARSER)
         except (ParserError, ValueError) as exc:
             raise InputError(f"HTML that cannot be parsed: {exc}") from exc
         _detect_html(doc)
+        if markup is not None:
+            doc.flavour = "allris4"
         strip_html_noise(doc.root)
     else:
         doc.lines = decoded.text.splitlines()
         _detect_text(doc)
     return doc
+
+
+def _unwrap_ajax_response(text: str) -> str | None:
+    """The HTML of a Wicket ``<ajax-response>`` (ALLRIS 4 loads e.g. the si010 table this way): the
+    CDATA of its ``<component>`` parts, in order, as one body; None for any other input."""
+    if not _AJAX_RESPONSE.search(text[:512]):
+        return None
+    parts = [part.replace("]]]]><![CDATA[>", "]]>") for part in _AJAX_COMPONENT.findall(text)]
+    return "<html><body>" + "\n".join(parts) + "</body></html>"
 
 
 def _type_from_address(doc: Document) -> str | None:

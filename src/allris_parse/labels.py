@@ -17,6 +17,8 @@ PAGE_TYPE_CODES: tuple[str, ...] = (
 
 #: Structural hints for pages whose flavour marker does not name the page type (embedded pages).
 HTML_PAGE_MARKERS: tuple[tuple[str, str], ...] = (
+    # the calendar table alone, e.g. a Wicket <ajax-response> part of an ALLRIS 4 si010 page
+    ("si010", "//table[contains(concat(' ', normalize-space(@class), ' '), ' calenderView ')]"),
     ("vo020", "//*[@id='vobetreff'] | //a[@name='allrisBV' or @name='allrisSV']"
               " | //td[@class='kb1'][starts-with(normalize-space(.), 'Beratungsfolge')]"),
     ("to020", "//a[@name='allrisWP' or @name='allrisBS' or @name='allrisAE']"),
@@ -265,3 +267,74 @@ SYMBOL_BULLETS: dict[int, str] = {
     ord(c): "•" for c in ("\uf0a7", "\uf0b7", "\uf0d8", "\uf09f", "\uf06c", "\uf06e")}
 SYMBOL_FONT_BULLET_CHARS: dict[int, str] = {
     **SYMBOL_BULLETS, **{ord(c): "•" for c in ("§", "·", "Ø", "l", "n")}}
+
+
+# --- Sitzungskalender (si010, si010_e, si010_j, si010_a, si010_r) -----------------------------
+
+#: The calendar table: classic ``table.tl1`` in the si010 container, responsive and ALLRIS 4
+#: ``table.calenderView`` (ALLRIS 4 may deliver it alone, in a Wicket ``<ajax-response>``).
+CALENDAR_TABLES_XPATH = (
+    f"//table[{_has_class('calenderView')}] | //div[@id='allriscontainer']//table[{_has_class('tl1')}]"
+    f" | //*[@id='rismain' or @id='rismain_raw']//table[{_has_class('tl1')}]"
+)
+#: Column headers of a calendar table -> roles.
+CALENDAR_COLUMNS: dict[str, str] = {
+    label_key(label): role
+    for role, variants in {
+        "date": ("Datum", "Tag"),
+        "time": ("Uhrzeit", "Zeit", "Beginn"),
+        "title": ("Sitzung", "Bezeichnung", "Name", "Sitzungsbezeichnung"),
+        "committee": ("Gremium", "Ausschuss"),
+        "location": ("Raum", "Ort", "Sitzungsort"),
+    }.items()
+    for label in variants
+}
+#: Cell classes of the responsive / ALLRIS 4 calendar rows -> roles.
+CALENDAR_CELL_CLASSES: dict[str, str] = {
+    "nowrapContent": "date", "time": "time", "textCol": "title", "raum": "location", "gremium": "committee",
+}
+#: Words that mark a listed Sitzung as cancelled ("ENTFÄLLT! Sitzung ...", "... (ABGESAGT!!)").
+CANCELLED_MARKERS = re.compile(r"\b(?:abgesagt|entfällt|entfaellt|fällt aus|ausgefallen|storniert)\b", re.IGNORECASE)
+#: A month heading of a calendar view: "September 2026", "Oktober 2023".
+MONTH_NAMES: tuple[str, ...] = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                                "September", "Oktober", "November", "Dezember")
+MONTH_HEADING = re.compile(r"^(" + "|".join(MONTH_NAMES) + r")\s+(\d{4})$", re.IGNORECASE)
+MONTH_HEADING_XPATH = "//h1 | //h2 | //h3 | //caption"
+#: The visible Zeitraum inputs of a classic calendar ("01.10.2023" - "31.10.2023").
+CALENDAR_RANGE_INPUTS: tuple[str, str] = ("kaldatvon", "kaldatbis")
+
+# --- Gremium / Fraktion rosters (au020, fr020), list of Fraktionen (fr010), person (kp020) -------
+
+#: Column headers of member tables -> Membership fields. "Funktion" holds the Fraktion/group on
+#: the roster pages seen (the role is "Art der Mitarbeit").
+MEMBER_COLUMNS: dict[str, str] = {
+    label_key(label): role
+    for role, variants in {
+        "name": ("Name", "Mitglied", "Person"),
+        "role": ("Art der Mitarbeit", "Mitarbeit", "Rolle"),
+        "party": ("Funktion", "Fraktion", "Partei", "Fraktion/Gruppe", "Partei/Fraktion"),
+        "start_date": ("von", "seit", "Mitglied seit", "Beginn", "Mitglied von"),
+        "end_date": ("bis", "Mitglied bis", "Ende"),
+        "organization": ("Gremium", "Gremium/Fraktion", "Fraktion/Gremium"),
+    }.items()
+    for label in variants
+}
+#: Script names whose links carry the ids of people and organisations.
+PERSON_SCRIPT = "kp020"
+PERSON_ID = "KPLFDNR"
+COMMITTEE_SCRIPT = "au020"
+COMMITTEE_ID = "AULFDNR"
+FACTION_SCRIPT = "fr020"
+FACTION_ID = "FRLFDNR"
+#: Column headers of the list of Fraktionen (fr010) -> roles.
+ORGANIZATION_LIST_COLUMNS: dict[str, str] = {
+    label_key(label): role
+    for role, variants in {
+        "member_count": ("Mitglieder", "Anzahl"),
+        "last_meeting": ("Letzte Sitzung",),
+        "next_meeting": ("Nächste Sitzung",),
+    }.items()
+    for label in variants
+}
+#: The page heading of modern pages (classic pages use CLASSIC_HEADING_XPATH).
+MODERN_HEADING_XPATH = f"//h1[{_has_class('title')}]"

@@ -11,12 +11,16 @@ from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError, UnsupportedPageError
 from allris_parse.models import Record
-from allris_parse.pages import vo020
+from allris_parse.pages import au020, fr020, si010, vo020
 
 Extractor = Callable[[Document], Record]
 
 EXTRACTORS: dict[str, Extractor] = {
     "vo020": vo020.extract,
+    "si010": si010.extract,
+    "au020": au020.extract,
+    "fr020": fr020.extract,
+    "fr010": fr020.extract_list,
 }
 
 

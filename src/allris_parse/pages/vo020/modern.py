@@ -88,6 +88,7 @@ def extract(doc: Document) -> Paper:
         setattr(paper, name, fields.get(name))
     paper.date = parse_date(fields.get("date"))
     paper.reference, heading_type = _split_heading(headings, fields.get("paper_type"))
+    paper.reference = paper.reference or fields.get("reference")
     paper.paper_type = fields.get("paper_type") or heading_type
     paper.paper_id = _paper_id(doc, root)
     if bf_table is not None:

@@ -1,0 +1,61 @@
+"""Reading list tables of ALLRIS pages by their column headers (calendars, rosters, lists)."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from allris_parse import labels
+from allris_parse.fields import inline_text
+
+
+def _span(cell: HtmlElement) -> int:
+    value = (cell.get("colspan") or "1").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def header_roles(table: HtmlElement, columns: dict[str, str]) -> list[str | None]:
+    """The role of each grid column, from the table's first header row (``th`` cells, colspans expanded).
+
+    Headers are matched with :func:`labels.label_key` on their text, then on its first line or word run
+    ("Mitglieder (06.07.2026)" is "Mitglieder"). An empty list when the table has no header row.
+    """
+    for row in table.iter("tr"):
+        heads = [c for c in row if isinstance(c.tag, str) and c.tag in ("th", "td")]
+        if not heads or not any(c.tag == "th" for c in heads):
+            continue
+        roles: list[str | None] = []
+        for cell in heads:
+            text = inline_text(cell)
+            key = labels.label_key(text)
+            role = columns.get(key)
+            if role is None and "(" in key:
+                role = columns.get(labels.label_key(key.split("(", 1)[0]))
+            roles.extend([role] * _span(cell))
+        return roles
+    return []
+
+
+def row_cells(row: HtmlElement) -> list[tuple[int, HtmlElement]]:
+    """The ``td``/``th`` cells of a row with the grid column each starts at."""
+    cells: list[tuple[int, HtmlElement]] = []
+    column = 0
+    for cell in row:
+        if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
+            cells.append((column, cell))
+            column += _span(cell)
+    return cells
+
+
+def cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[HtmlElement]]:
+    """A row's cells grouped by the role of the grid column they start at."""
+    grouped: dict[str, list[HtmlElement]] = {}
+    for column, cell in row_cells(row):
+        role = roles[column] if column < len(roles) else None
+        if role is not None:
+            grouped.setdefault(role, []).append(cell)
+    return grouped
+
+
+def has_class(el: HtmlElement, name: str) -> bool:
+    """True where ``el`` has the CSS class ``name``."""
+    return name in (el.get("class") or "").split()

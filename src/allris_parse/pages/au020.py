@@ -1,0 +1,120 @@
+"""Gremium with its members (au020) -> Organization; the roster reader is shared with fr020 and kp020.
+
+The members table is any table whose rows link people (``kp020...KPLFDNR=``, a link or a POST form);
+its columns are told by the header row (Name, Art der Mitarbeit, Funktion, von, bis). Rows of people
+without a page of their own (no link) count where they show a name and a role, as the page's own
+"Anzahl" does.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from lxml.html import HtmlElement
+
+from allris_parse import labels
+from allris_parse.document import Document
+from allris_parse.errors import NotPublicError
+from allris_parse.fields import inline_text, parse_date, query_int
+from allris_parse.models import Membership, Organization
+from allris_parse.normalize import none_if_empty
+from allris_parse.pages._table import cells_by_role, header_roles
+
+_PERSON_TABLES = (
+    f"//table[.//a[contains(@href, '{labels.PERSON_SCRIPT}')][contains(@href, '{labels.PERSON_ID}=')]"
+    f" or .//input[@name='{labels.PERSON_ID}']]"
+)
+
+
+def extract(doc: Document) -> Organization:
+    """A Gremium page: its name, AULFDNR and members in page order."""
+    return read_organization(doc, "au020", labels.COMMITTEE_SCRIPT, labels.COMMITTEE_ID, "committee")
+
+
+def read_organization(doc: Document, page_type: Literal["au020", "fr020"], script: str, id_name: str,
+                      organization_type: str) -> Organization:
+    """The record of a roster page (Gremium or Fraktion)."""
+    record = Organization(source=doc.source(), page_type=page_type, organization_type=organization_type)
+    if doc.format != "html":
+        record.warnings.append(f"text renderings of {page_type} pages are not read")
+        return record
+    root = doc.html
+    record.name = page_heading(root)
+    record.organization_id = page_id(doc, script, id_name)
+    record.members = read_members(root)
+    if record.name is None and not record.members:
+        if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
+            raise NotPublicError(f"the {page_type} page says its content is not public")
+        record.warnings.append("neither a name nor members found")
+    return record
+
+
+def page_heading(root: HtmlElement) -> str | None:
+    """The page's h1 as shown (classic ``#risname h1``, modern ``h1.title``, else the first h1)."""
+    for xpath in (labels.CLASSIC_HEADING_XPATH, labels.MODERN_HEADING_XPATH, "//h1"):
+        for el in root.xpath(xpath):
+            text = none_if_empty(inline_text(el))
+            if text:
+                return text
+    return None
+
+
+def page_id(doc: Document, script: str, id_name: str) -> int | None:
+    """The page's own id: from its address, ``<meta name="objectID">`` or a link of the page to itself."""
+    for address in (doc.url, doc.path):
+        if address and script in address and (value := query_int(address, id_name)) is not None:
+            return value
+    match = labels.CLASSIC_OBJECT_ID.search(doc.text[:20000])
+    if match:
+        return int(match[1] or match[2])
+    for href in doc.html.xpath(f"//a[contains(@href, '{script}')][contains(@href, '{id_name}=')]/@href"):
+        if (value := query_int(str(href), id_name)) is not None:
+            return value
+    return None
+
+
+def read_members(root: HtmlElement) -> list[Membership]:
+    """Every member row of the page's person tables, in page order."""
+    members: list[Membership] = []
+    for table in root.xpath(_PERSON_TABLES):
+        if table.xpath(".//table"):
+            continue  # a layout table around the roster; the roster itself is read
+        roles = header_roles(table, labels.MEMBER_COLUMNS)
+        for row in table.iter("tr"):
+            member = _member(row, roles)
+            if member is not None:
+                members.append(member)
+    return members
+
+
+def _first_text(cells: list[HtmlElement]) -> str | None:
+    return next((t for c in cells if (t := inline_text(c))), None)
+
+
+def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
+    if row.find("th") is not None:
+        return None
+    cells = cells_by_role(row, roles)
+    link = next(iter(row.xpath(f".//a[contains(@href, '{labels.PERSON_SCRIPT}')]"
+                               f"[contains(@href, '{labels.PERSON_ID}=')]")), None)
+    person_id = query_int(link.get("href"), labels.PERSON_ID) if link is not None else None
+    if person_id is None:
+        values = [v for v in row.xpath(f".//input[@name='{labels.PERSON_ID}']/@value") if str(v).strip().isdigit()]
+        person_id = int(values[0]) if values else None
+    name = none_if_empty(inline_text(link)) if link is not None else None
+    name = name or _first_text(cells.get("name", []))
+    role = _first_text(cells.get("role", []))
+    if not name or (person_id is None and not role):
+        return None
+    organization_cells = cells.get("organization", [])
+    org_link = next(iter(organization_cells[0].xpath(".//a[@href]")), None) if organization_cells else None
+    organization_id = None
+    if org_link is not None:
+        href = org_link.get("href")
+        organization_id = query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID)
+    return Membership(
+        name=name, role=role, party=_first_text(cells.get("party", [])),
+        start_date=parse_date(_first_text(cells.get("start_date", []))),
+        end_date=parse_date(_first_text(cells.get("end_date", []))),
+        person_id=person_id, organization=_first_text(organization_cells), organization_id=organization_id,
+    )

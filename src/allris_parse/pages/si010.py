@@ -1,0 +1,161 @@
+"""Sitzungskalender (si010 and its variants si010_e, si010_j, si010_a, si010_r) -> MeetingCalendar.
+
+Classic pages list one row per day (``td.text2`` weekday and day) and one more row per further meeting
+of that day with empty day cells; the columns are told by the header row (Datum, Uhrzeit, Sitzung,
+Raum). Responsive ``_r`` and ALLRIS 4 pages use ``table.calenderView`` with classed cells
+(``span.dow``/``span.dom``, ``td.time``, ``td.textCol``, ``td.raum``); ALLRIS 4 leaves the day cell
+out of further rows of a day (``tr.sameday``) and may deliver the table alone in a Wicket
+``<ajax-response>`` (unwrapped by :mod:`allris_parse.document`).
+
+The view's month shows as a heading ("September 2026") or as the Zeitraum inputs; without either only
+the day of the month is known and dates stay empty, never guessed from navigation links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from lxml.html import HtmlElement
+
+from allris_parse import labels
+from allris_parse.document import Document
+from allris_parse.errors import NotPublicError
+from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
+from allris_parse.models import CalendarEntry, MeetingCalendar
+from allris_parse.normalize import none_if_empty
+from allris_parse.pages._table import cells_by_role, has_class, header_roles
+
+_DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
+_MEETING_LINKS = f".//a[contains(@href, '{labels.CLASSIC_MEETING_SCRIPT}')][contains(@href, 'SILFDNR')]"
+
+
+def extract(doc: Document) -> MeetingCalendar:
+    """The meetings a calendar page lists, in page order."""
+    record = MeetingCalendar(source=doc.source())
+    if doc.format != "html":
+        record.warnings.append("text renderings of a Sitzungskalender are not read")
+        return record
+    root = doc.html
+    tables = root.xpath(labels.CALENDAR_TABLES_XPATH)
+    if not tables:
+        if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
+            raise NotPublicError("the calendar page says its content is not public")
+        record.warnings.append("no calendar table found")
+    year_month, first_day = _view_month(root)
+    if year_month:
+        record.year, record.month = year_month
+    month_cursor = year_month or ((first_day.year, first_day.month) if first_day else None)
+    for table in tables:
+        _read_table(table, month_cursor, record)
+    return record
+
+
+def _view_month(root: HtmlElement) -> tuple[tuple[int, int] | None, dt.date | None]:
+    """(year, month) the view shows, where one month is shown; and the first day of a Zeitraum."""
+    for el in root.xpath(labels.MONTH_HEADING_XPATH):
+        match = labels.MONTH_HEADING.match(inline_text(el))
+        if match:
+            month = next(i for i, name in enumerate(labels.MONTH_NAMES, 1) if name.casefold() == match[1].casefold())
+            return (int(match[2]), month), None
+    start_name, end_name = labels.CALENDAR_RANGE_INPUTS
+    start = parse_date(" ".join(root.xpath(f"//input[@name='{start_name}']/@value")))
+    end = parse_date(" ".join(root.xpath(f"//input[@name='{end_name}']/@value")))
+    if start and end and (start.year, start.month) == (end.year, end.month):
+        return (start.year, start.month), start
+    return None, start
+
+
+def _rows(table: HtmlElement) -> list[HtmlElement]:
+    """The table's own rows (not those of nested tables)."""
+    return [row for row in table.iter("tr") if _owner(row) is table]
+
+
+def _owner(row: HtmlElement) -> HtmlElement | None:
+    parent = row.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _classed_cells(row: HtmlElement) -> dict[str, list[HtmlElement]]:
+    grouped: dict[str, list[HtmlElement]] = {}
+    for cell in row:
+        if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+            continue
+        for name in (cell.get("class") or "").split():
+            role = labels.CALENDAR_CELL_CLASSES.get(name)
+            if role:
+                grouped.setdefault(role, []).append(cell)
+                break
+    return grouped
+
+
+def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: MeetingCalendar) -> None:
+    classed = has_class(table, "calenderView")
+    roles = [] if classed else header_roles(table, labels.CALENDAR_COLUMNS)
+    current_day: int | None = None
+    current_date: dt.date | None = None
+    for row in _rows(table):
+        if row.find("th") is not None:
+            continue
+        cells = _classed_cells(row) if classed or not roles else cells_by_role(row, roles)
+        if not cells and not classed:
+            cells = _cells_by_classic_class(row)
+        day_text = " ".join(inline_text(c) for c in cells.get("date", []))
+        day_date = parse_date(day_text)
+        day_match = _DAY_OF_MONTH.search(day_text)
+        if day_date or day_match:
+            day = day_date.day if day_date else int(day_match[1]) if day_match else None
+            if day_date is None and month and current_day is not None and day is not None and day < current_day:
+                month = (month[0] + month[1] // 12, month[1] % 12 + 1)  # a Zeitraum across months
+            current_day = day
+            current_date = day_date or (_make(month, day) if month and day else None)
+        entry = _entry(row, cells, current_date)
+        if entry is not None:
+            record.meetings.append(entry)
+
+
+def _cells_by_classic_class(row: HtmlElement) -> dict[str, list[HtmlElement]]:
+    """Roles of a classic row without a header: day cells and time are ``text2``, the Raum ``text4``."""
+    grouped: dict[str, list[HtmlElement]] = {}
+    for cell in row:
+        if not isinstance(cell.tag, str) or cell.tag != "td":
+            continue
+        if has_class(cell, "text2"):
+            role = "time" if parse_time_range(inline_text(cell))[0] else "date"
+        elif has_class(cell, "text4"):
+            role = "location"
+        else:
+            role = "title"
+        grouped.setdefault(role, []).append(cell)
+    return grouped
+
+
+def _make(month: tuple[int, int], day: int) -> dt.date | None:
+    try:
+        return dt.date(month[0], month[1], day)
+    except ValueError:
+        return None
+
+
+def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date | None) -> CalendarEntry | None:
+    time_text = " ".join(inline_text(c) for c in cells.get("time", []))
+    start, end = parse_time_range(time_text)
+    links = row.xpath(_MEETING_LINKS)
+    meeting_id = next((i for a in links if (i := query_int(a.get("href"), "SILFDNR")) is not None), None)
+    if meeting_id is None:
+        values = [v for v in row.xpath(".//input[@name='SILFDNR']/@value") if str(v).strip().isdigit()]
+        meeting_id = int(values[0]) if values else None
+    if start is None and meeting_id is None:
+        return None  # an empty day or a calendar note ("Schulferien", a holiday)
+    title = none_if_empty(inline_text(links[0])) if links else None
+    if title is None:
+        title = next((t for c in cells.get("title", []) if (t := inline_text(c))), None)
+    committee = next((t for c in cells.get("committee", []) if (t := inline_text(c))), None)
+    location = next((t for c in cells.get("location", []) if (t := inline_text(c))), None)
+    tooltip = " ".join(row.xpath(".//a/@data-simpletooltip-text"))
+    shown_date = parse_date(tooltip) if tooltip else None
+    cancelled = any(labels.CANCELLED_MARKERS.search(t) for t in (title, committee, tooltip) if t)
+    return CalendarEntry(date=shown_date or date, start=start, end=end, committee=committee, title=title,
+                         location=location, meeting_id=meeting_id, cancelled=cancelled)
