@@ -349,6 +349,25 @@ def test_csv_linked_tables_into_a_directory(tmp_path: Path) -> None:
     assert papers[0]["consultations_count"] == "2"
 
 
+def test_csv_directory_has_every_linked_table_even_when_empty(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def bare(data: bytes, *, path: str | None = None, url: str | None = None) -> Record:
+        return Paper(source=Source(path=path, format="text", sha256=hashlib.sha256(data).hexdigest()))
+
+    monkeypatch.setattr("allris_parse.pipeline.parse_page", bare)
+    page = _write(tmp_path, "p.txt", "Titel")
+    out = tmp_path / "tables"
+    out.mkdir()
+    (out / "consultations.csv").write_text("record_key\nstale-key-of-an-earlier-run\n", encoding="utf-8")
+    result = run("parse", str(page), "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "attachments.csv", "checkboxes.csv", "consultations.csv", "documents.csv", "papers.csv", "sections.csv"]
+    consultations = (out / "consultations.csv").read_text(encoding="utf-8").splitlines()
+    assert consultations[0].startswith("record_key,record_kind,position,committee,")
+    assert len(consultations) == 1, "header only: nothing stale from an earlier run"
+
+
 @pytest.mark.usefixtures("fake_engine")
 def test_csv_directory_by_trailing_slash_is_created(tmp_path: Path) -> None:
     page = _write(tmp_path, "p.txt", "Titel")
@@ -463,10 +482,24 @@ def test_some_inputs_fail(tmp_path: Path) -> None:
 
 
 def test_unsupported_page_type_is_a_failure_not_a_crash(tmp_path: Path) -> None:
-    page = _write(tmp_path, "sitzung.txt", "ALLRIS - Gremium\nBauausschuss\n")
+    from allris_parse import labels, pages
+
+    unsupported = [code for code in labels.PAGE_TYPE_CODES if code not in pages.EXTRACTORS]
+    if not unsupported:
+        pytest.skip("every known page type has an extractor")
+    page = _write(tmp_path, "page.html", f'<html><body><div id="allriscontainer" class="{unsupported[0]}">'
+                                          "<p>x</p></div></body></html>")
     result = run("parse", str(page))
     assert result.exit_code == 1
-    assert "unsupported page type 'au020'" in result.stderr
+    assert f"unsupported page type '{unsupported[0]}'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unrecognised_page_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    page = _write(tmp_path, "letter.txt", "Sehr geehrte Damen und Herren,\nein Brief.\n")
+    result = run("parse", str(page))
+    assert result.exit_code == 1
+    assert f"{page}: unrecognised page type" in result.stderr
 
 
 def test_all_failed_is_exit_1(tmp_path: Path) -> None:

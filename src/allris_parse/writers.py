@@ -133,6 +133,12 @@ def child_tables(record: Record) -> dict[str, list[BaseModel]]:
             if isinstance(value := getattr(record, name), list) and value and isinstance(value[0], BaseModel)}
 
 
+def _child_types(record_type: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """The model of each list-of-models field of a record type, by field name."""
+    return {name: item_type for name, info in record_type.model_fields.items()
+            if _is_list(info.annotation) and (item_type := _model_in(info.annotation)) is not None}
+
+
 class CsvTables:
     """CSV output: one table of records, and with a directory, linked tables of their sub-records."""
 
@@ -174,6 +180,10 @@ class CsvTables:
 
             for record in records:
                 key = record_key(record)
+                if f"{record.kind}s" not in tables:
+                    # every linked table of the kind, also empty ones: none from an earlier run stays stale
+                    for field_name, item_type in _child_types(type(record)).items():
+                        table(field_name, ["record_key", "record_kind", "position", *_columns(item_type)])
                 writer, columns = table(f"{record.kind}s", ["record_key", *_columns(type(record))])
                 writer.writerow(self._row({"record_key": key, **_flatten(record)}, columns))
                 for field_name, items in child_tables(record).items():
