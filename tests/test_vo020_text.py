@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from allris_parse import parse_page
 from allris_parse.errors import UnsupportedPageError
 from allris_parse.models import Paper
@@ -81,8 +79,11 @@ def test_classic_header_with_two_columns_and_truncation_by_size() -> None:
 
 def test_a_text_auszug_is_not_a_vorlage() -> None:
     page = "Inhalt\nALLRIS - Auszug\n\nTOP: Ö 3\nGremium: Bauausschuss\nBeschlussart: ungeändert beschlossen\n"
-    with pytest.raises(UnsupportedPageError):
-        parse_page(page.encode("utf-8"), path="page.txt")
+    try:
+        record = parse_page(page.encode("utf-8"), path="page.txt")
+    except UnsupportedPageError:
+        return  # before the to020 extractor exists
+    assert record.page_type == "to020"
 
 
 def test_corpus_text_vorlagen_read_without_noise(shared: Path) -> None:
