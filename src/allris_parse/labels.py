@@ -338,3 +338,99 @@ ORGANIZATION_LIST_COLUMNS: dict[str, str] = {
 }
 #: The page heading of modern pages (classic pages use CLASSIC_HEADING_XPATH).
 MODERN_HEADING_XPATH = f"//h1[{_has_class('title')}]"
+
+
+# --- Auszug (to020): one Tagesordnungspunkt (pages/to020/) --------------------------------------
+
+#: Metadata labels of an Auszug (classic table cells ``td.kb1``, classic text "Label: value", the
+#: "Grunddaten" "- Label:" lines) -> record fields. The first occurrence wins: labels after the
+#: linked Vorlage's row (its own "Status:") belong to the paper.
+AGENDA_ITEM_FIELD_LABELS: dict[str, str] = {
+    label_key(label): fieldname
+    for fieldname, variants in {
+        "number": ("TOP", "Tagesordnungspunkt", "TOP-Nr.", "Nr."),
+        "committee": ("Gremium",),
+        "result": ("Beschlussart", "Beschluss", "Ergebnis", "Beschlussergebnis"),
+        "date": ("Datum", "Sitzungsdatum"),
+        "status": ("Status",),
+        "time": ("Zeit", "Uhrzeit", "Beginn"),
+        "location": ("Raum", "Sitzungsraum"),
+        "address": ("Ort", "Sitzungsort"),
+        "meeting_title": ("Sitzung", "Bezeichnung"),
+        "occasion": ("Anlass",),
+        "note": ("Zusatz",),
+    }.items()
+    for label in variants
+}
+#: A result value that only says "not decided yet".
+RESULT_PLACEHOLDERS: frozenset[str] = frozenset({"(offen)", "offen", "-", "(ohne)"})
+#: Number prefixes of public and non-public agenda items ("Ö 4.2", "N 3").
+PUBLIC_NUMBER_PREFIX = re.compile(r"^(?P<mark>Ö|N|NÖ)\s*(?=\d)")
+#: Status values of a non-public item (checked before the public ones: "nichtöffentlich" contains them).
+NON_PUBLIC_STATUS = re.compile(r"^\s*(?:nicht\s*öffentlich|nichtöffentlich|vertraulich|geheim)", re.IGNORECASE)
+PUBLIC_STATUS = re.compile(r"^\s*öffentlich(?!\s*/)", re.IGNORECASE)
+#: Section headings of an Auszug rendered as text (on a line of their own, maybe with ':' or ' |').
+AGENDA_ITEM_SECTION_HEADINGS: frozenset[str] = frozenset(label_key(h) for h in (
+    "Wortprotokoll", "Protokoll", "Beschluss", "Beschlüsse", "Abstimmungsergebnis", "Abstimmung",
+    "Beschlussvorschlag", "Beschlussempfehlung", "Sachverhalt", "Protokollnotiz", "Anlagen zur Vorlage",
+    "Anlagen", "Anlagen zum Protokoll", "Ergebnis",
+))
+#: The heading of text renderings: "30.01.2018 - 2.1 Genehmigung der Tagesordnung".
+AGENDA_ITEM_TEXT_HEADING = re.compile(
+    r"^(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\s+-\s+(?P<number>(?:(?:Ö|N|NÖ)\s*)?\d[\w.]*)\s+(?P<title>\S.*)$")
+#: The classic heading "Auszug - <Betreff>" (HTML ``#risname h1`` and text renderings).
+AGENDA_ITEM_TITLE_PREFIX = re.compile(r"^Auszug\s+-\s+")
+#: ALLRIS cuts long titles in headings: "Neufassung der Förderri...".
+CUT_TITLE_SUFFIX = re.compile(r"(?:\.\.\.|…)$")
+#: A Vorlage line under the classic text header: "1265/II Sanierung ..." (reference, then the title).
+PAPER_REFERENCE_TOKEN = re.compile(r"^(?=\S*\d)[\w./-]+$")
+
+#: Vote counts: "Zustimmung: 12Ablehnung: -Enthaltung: -", "Ja: 10, Nein: 2", "bei 2 Enthaltungen".
+VOTE_LABELS: dict[str, tuple[str, ...]] = {
+    "yes": ("Ja-Stimmen", "Ja", "Zustimmung", "Zustimmungen", "Dafür", "Für"),
+    "no": ("Nein-Stimmen", "Nein", "Ablehnung", "Ablehnungen", "Gegenstimmen", "Dagegen", "Gegen"),
+    "abstentions": ("Stimmenthaltungen", "Stimmenthaltung", "Enthaltungen", "Enthaltung"),
+}
+#: Words that state a vote without counts.
+VOTE_WORDS = re.compile(r"\b(?:einstimmig|mehrheitlich|Stimmengleichheit|bei \d+ (?:Gegenstimmen|Enthaltungen?))\b",
+                        re.IGNORECASE)
+
+#: Results as shown -> a normalised form, tried in order (more specific first).
+RESULT_NORMALIZED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), value) for pattern, value in (
+        (r"zurückgezogen", "withdrawn"),
+        (r"vertagt|zurückgestellt|verschoben", "postponed"),
+        (r"abgesetzt|nicht behandelt|entfällt|entfallen", "not_discussed"),
+        (r"abgelehnt", "rejected"),
+        (r"verwiesen|überwiesen", "referred"),
+        (r"Kenntnis", "noted"),
+        (r"(?:mit Änderung|(?<!un)geändert|mit Ergänzung|ergänzt).*(?:beschlossen|angenommen|zugestimmt)",
+         "adopted_amended"),
+        (r"(?:mit Änderung|(?<!un)geändert).*empfohlen", "recommended_amended"),
+        (r"empfohlen|Empfehlung", "recommended"),
+        (r"beschlossen|angenommen|zugestimmt|genehmigt|bestätigt", "adopted"),
+    )
+)
+
+
+#: Top-level tables after the embedded section documents that end a section (the page's own layout,
+#: e.g. the bottom Anlagen table), read by allris_parse.aspose.
+ASPOSE_STOP_TABLE_CLASSES: frozenset[str] = frozenset({"tk1", "tl1", "risdeco"})
+
+#: The print view's footer line; its address carries the page's ids ("...to020?TOLFDNR=7083589...").
+ONLINE_VERSION_LINE = re.compile(r"^Online-Version dieser Seite:\s*(?P<url>\S+)")
+#: Lines of text renderings that hold nothing: a lone table-cell separator.
+EMPTY_CELL_LINE = re.compile(r"^\|?\s*$")
+#: A table-cell separator glued to the end of a heading line ("Wortprotokoll |").
+TRAILING_CELL_SEPARATOR = re.compile(r"\s*\|\s*$")
+#: The "Grunddaten" rendering's metadata lines: "- TOP:" then "- Ö 8.1".
+DASH_ITEM_LINE = re.compile(r"^-\s+(?P<text>.*)$")
+#: The toggle line a text rendering shows before each panel of an ALLRIS 4 page.
+PANEL_TOGGLE_LINES: frozenset[str] = frozenset({"Reduzieren", "Erweitern"})
+
+# --- list of papers (vo040) ----------------------------------------------------------------------
+
+#: Rows of the classic vo040 result table, and the link to a paper in a row.
+PAPER_LIST_ROWS_XPATH = (f"//table[{_has_class('tl1')}]//tr[{_has_class('zl11')} or {_has_class('zl12')}]"
+                         "[.//a[contains(@href, 'VOLFDNR=')]]")
+PAPER_LIST_LINK_XPATH = ".//a[contains(@href, 'VOLFDNR=')]"

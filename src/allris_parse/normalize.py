@@ -4,29 +4,32 @@ from __future__ import annotations
 
 import re
 
-# No-break and other exotic spaces become plain spaces; invisible characters go.
-_SPACE_LIKE = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\f\v"
-_SPACES = dict.fromkeys(map(ord, _SPACE_LIKE), " ")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_TRANSLATE = {**_SPACES, **_INVISIBLE}
-_RUNS_OF_SPACES = re.compile(r" {2,}")
+# str.split() folds every Unicode space (no-break, thin, ideographic, tabs); these invisible characters go.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _drop_invisible(value: str) -> str:
+    if not value.isascii():
+        for char in _INVISIBLE:
+            if char in value:
+                value = value.replace(char, "")
+    return value
 
 
 def clean_inline(value: str | None) -> str:
     """One line of text: exotic spaces to spaces, invisible characters dropped, runs folded."""
     if not value:
         return ""
-    value = value.translate(_TRANSLATE).replace("\n", " ")
-    return _RUNS_OF_SPACES.sub(" ", value).strip()
+    return " ".join(_drop_invisible(value).split())
 
 
 def clean_block(value: str | None) -> str:
     """Multi-line text: each line cleaned like :func:`clean_inline`, at most one blank line in a row."""
     if not value:
         return ""
-    lines = (_RUNS_OF_SPACES.sub(" ", line).strip() for line in value.translate(_TRANSLATE).split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = "\n".join(" ".join(line.split()) for line in _drop_invisible(value).split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def none_if_empty(value: str | None) -> str | None:

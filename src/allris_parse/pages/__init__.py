@@ -11,7 +11,7 @@ from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError, UnsupportedPageError
 from allris_parse.models import Record
-from allris_parse.pages import au020, fr020, si010, vo020
+from allris_parse.pages import au020, fr020, si010, to020, vo020, vo040
 
 Extractor = Callable[[Document], Record]
 
@@ -21,6 +21,8 @@ EXTRACTORS: dict[str, Extractor] = {
     "au020": au020.extract,
     "fr020": fr020.extract,
     "fr010": fr020.extract_list,
+    "to020": to020.extract,
+    "vo040": vo040.extract,
 }
 
 

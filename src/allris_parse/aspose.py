@@ -1,0 +1,101 @@
+"""Classic ALLRIS text sections: ``<a name="allrisXX">`` anchors, each followed by an embedded
+Aspose.Words XHTML document (its own prolog, ``<head>`` and ``<body>``, which the HTML parser folds
+into the surrounding cell as siblings of the anchor).
+
+Shared by the classic Vorlage (vo020) and Auszug (to020) extractors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from allris_parse import labels
+from allris_parse.fields import block_text, inline_text
+
+_ANCHORS = XPath("//a[starts-with(@name, 'allris')]")
+_JUMP_LINKS = XPath(labels.CLASSIC_JUMP_LINKS_XPATH)
+_SYMBOL_SPANS = XPath(labels.SYMBOL_FONT_SPANS_XPATH)
+#: Elements of an embedded document's head that the parser leaves in the body.
+_HEAD_TAGS = frozenset({"meta", "title", "link", "style", "script"})
+
+
+def elements(xpath: XPath, el: HtmlElement) -> list[HtmlElement]:
+    """The elements a compiled XPath finds (typed for mypy; text results are left out)."""
+    found = xpath(el)
+    return [x for x in found if isinstance(x, HtmlElement)] if isinstance(found, list) else []
+
+
+def strings(xpath: XPath, el: HtmlElement) -> list[str]:
+    """The attribute or text values a compiled XPath finds."""
+    found = xpath(el)
+    if isinstance(found, list):
+        return [str(x) for x in found if isinstance(x, str)]
+    return [found] if isinstance(found, str) else []
+
+
+@dataclass(frozen=True)
+class AnchorSection:
+    """The text after one section anchor, with the anchor name and the page's label for it."""
+
+    anchor: str
+    label: str | None
+    text: str
+
+
+def jump_labels(root: HtmlElement) -> dict[str, str]:
+    """Anchor name -> the label of the page's jump link to it ('allrisWP' -> 'Protokoll')."""
+    found: dict[str, str] = {}
+    for link in elements(_JUMP_LINKS, root):
+        name = str(link.get("href", ""))[1:]
+        label = inline_text(link)
+        if name and label and name not in found:
+            found[name] = label
+    return found
+
+
+def _is_stop(el: HtmlElement) -> bool:
+    """A sibling that ends a section: the next section anchor, or page layout after the last one."""
+    if el.tag == "a" and str(el.get("name", "")).startswith("allris"):
+        return True
+    return el.tag == "table" and any(c in labels.ASPOSE_STOP_TABLE_CLASSES for c in (el.get("class") or "").split())
+
+
+def _text_of(nodes: list[HtmlElement]) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        for span in elements(_SYMBOL_SPANS, node):
+            if span.text:
+                span.text = span.text.translate(labels.SYMBOL_FONT_BULLET_CHARS)
+        parts.append(block_text(node))
+    text = "\n".join(parts).translate(labels.SYMBOL_BULLETS)
+    lines = [line for line in text.split("\n") if not labels.EMBEDDED_PROLOG_LINE.match(line.strip())]
+    return "\n".join(lines).strip()
+
+
+def anchor_sections(root: HtmlElement, anchors: tuple[str, ...] | None = None) -> list[AnchorSection]:
+    """Every section anchor's text in page order (``anchors`` limits the names), empty ones dropped.
+
+    The text runs from the anchor to the next anchor or a layout table, over the anchor's following
+    siblings; the anchor's own tail (where a parser leaks the embedded DOCTYPE) is checked too.
+    """
+    names = jump_labels(root)
+    found: list[AnchorSection] = []
+    for anchor in elements(_ANCHORS, root):
+        name = str(anchor.get("name"))
+        if anchors is not None and name not in anchors:
+            continue
+        nodes: list[HtmlElement] = []
+        for sibling in anchor.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in _HEAD_TAGS:
+                continue
+            if _is_stop(sibling):
+                break
+            nodes.append(sibling)
+        text = _text_of(nodes)
+        if text:
+            found.append(AnchorSection(anchor=name, label=names.get(name) or labels.SECTION_ANCHORS.get(name),
+                                       text=text))
+    return found
