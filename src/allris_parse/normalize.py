@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from allris_parse import labels
+
 # str.split() folds every Unicode space (no-break, thin, ideographic, tabs); these invisible characters go.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -36,3 +38,14 @@ def none_if_empty(value: str | None) -> str | None:
     """A cleaned one-line value, or None where nothing is left."""
     cleaned = clean_inline(value)
     return cleaned or None
+
+
+def normalize_result(result: str | None) -> str | None:
+    """A Beschluss as shown ('mit Änderungen im Ausschuss beschlossen') -> a normalised form
+    ('adopted_amended'), from :data:`labels.RESULT_NORMALIZED`; None where no form is clear."""
+    if not result:
+        return None
+    for pattern, value in labels.RESULT_NORMALIZED:
+        if pattern.search(result):
+            return value
+    return None
