@@ -339,6 +339,87 @@ ORGANIZATION_LIST_COLUMNS: dict[str, str] = {
 #: The page heading of modern pages (classic pages use CLASSIC_HEADING_XPATH).
 MODERN_HEADING_XPATH = f"//h1[{_has_class('title')}]"
 
+# --- to010: Sitzung with Tagesordnung (pages/to010/) -----------------------------------------------
+
+#: Metadata labels of a Sitzung (classic ``td.kb1`` cells, ALLRIS 4 ``dt.colTitle``, text "Label:" lines).
+MEETING_FIELD_LABELS: dict[str, str] = {
+    label_key(label): fieldname
+    for fieldname, variants in {
+        "title": ("Bezeichnung", "Betreff", "Sitzungsbezeichnung"),
+        "committee": ("Gremium",),
+        "date": ("Datum", "Sitzungsdatum", "Termin"),
+        "time": ("Zeit", "Uhrzeit", "Sitzungszeit", "Beginn"),
+        "status": ("Status",),
+        "location": ("Raum", "Sitzungsraum"),
+        "address": ("Ort", "Sitzungsort"),
+    }.items()
+    for label in variants
+}
+#: ALLRIS 4 / responsive ``_r`` ids of the Grunddaten values -> record fields ("status_note" is the
+#: addition "(Sitzung abgeschlossen)" beside the status; on ``_r`` pages ``sistat`` is the status itself).
+MEETING_FIELD_IDS: dict[str, str] = {
+    "sibetreff": "title", "sigremium": "committee", "sidatum": "date", "sizeit": "time",
+    "sistatus": "status", "sistat": "status_note", "siraum": "location", "siort": "address",
+}
+MEETING_FIELD_IDS_XPATH = "//*[" + " or ".join(f"@id='{i}'" for i in MEETING_FIELD_IDS) + "]"
+#: ALLRIS 4 Grunddaten label/value pairs (fallback where a value has no known id).
+MEETING_HEAD_LABELS_XPATH = "//*[@id='headLeft']//dt | //*[@id='allris']/*[@id='head']//dt"
+#: Classic headings "Tagesordnung - <Bezeichnung>": the prefix is the page's, the rest the Sitzung's name.
+MEETING_HEADING_PREFIX = re.compile(r"^(?:Tagesordnung|Sitzung|Einladung)\s+-\s+", re.IGNORECASE)
+#: A heading the page generates from committee and date ("Schulausschuss - 01.09.2026"): not a title.
+MEETING_GENERATED_HEADING = re.compile(r"\s-\s+\d{1,2}\.\d{1,2}\.\d{2,4}\s*$")
+MEETING_HEADING_XPATH = "//*[@id='risname' or @id='risname_raw']//h1 | //h1[" + _has_class("title") + "]"
+#: Status words that say the Sitzung does not take place.
+MEETING_CANCELLED_WORDS: tuple[str, ...] = ("abgesagt", "ausgefallen", "entfällt", "entfallen", "fällt aus",
+                                             "aufgehoben", "abgesetzt")
+#: Agenda rows: classic ``table.tl1`` rows ``tr.zl11``/``zl12``; ALLRIS 4 and ``_r`` ``table.toTable`` rows
+#: with a ``td.tonr`` (each ``tr`` once, even where a server doubles the table opening tag).
+CLASSIC_AGENDA_ROWS_XPATH = (f"//table[{_has_class('tl1')}]//tr[{_has_class('zl11')} or {_has_class('zl12')}]"
+                             f"[not(ancestor::tr[{_has_class('zl11')} or {_has_class('zl12')}])]")
+MODERN_AGENDA_ROWS_XPATH = (f"//tr[td[{_has_class('tonr')}]][ancestor::table[{_has_class('toTable')}]]"
+                            f"[not(ancestor::tr[td[{_has_class('tonr')}]])]")
+#: The grey addition to a Betreff ("(Referent: ...)"): classic ``span[@title='Zusatzinfo']``, modern
+#: ``span.zusatzinfo``.
+AGENDA_NOTE_XPATH = f".//span[@title='Zusatzinfo' or {_has_class('zusatzinfo')}]"
+#: TOP numbers "Ö 1.2", "N 3", "NÖ 4": the marker says whether the item is public.
+AGENDA_NUMBER = re.compile(r"^(?P<marker>NÖ|NOE|Ö|OE|N)(?=[\s\d])", re.IGNORECASE)
+AGENDA_PUBLIC_MARKERS: dict[str, bool] = {"ö": True, "oe": True, "n": False, "nö": False, "noe": False}
+#: A result button title that means "no decision yet".
+AGENDA_OPEN_RESULTS: frozenset[str] = frozenset({"(offen)", "offen", "-", ""})
+#: Beschlussart as shown -> a normalised form (first pattern found wins, so specific ones come first).
+RESULT_NORMALIZATION: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), value) for pattern, value in (
+        (r"\bungeändert\b.*\b(beschlossen|empfohlen|zugestimmt)", "adopted"),
+        (r"\b(geändert|mit Änderung\w*)\b.*\b(beschlossen|empfohlen|zugestimmt)", "adopted_with_changes"),
+        (r"\babgelehnt\b", "rejected"),
+        (r"\bzurückgezogen\b", "withdrawn"),
+        (r"\bvertagt\b", "postponed"),
+        (r"\bzurückgestellt\b", "deferred"),
+        (r"\b(verwiesen|überwiesen)\b", "referred"),
+        (r"\babgesetzt\b", "removed"),
+        (r"\bKenntnis\b", "noted"),
+        (r"\b(beschlossen|zugestimmt|empfohlen)\b", "adopted"),
+        (r"\berledigt\b", "settled"),
+    ))
+#: Links and forms of an agenda row: the Vorlage (paper) and the Auszug (agenda item).
+AGENDA_PAPER_LINKS_XPATH = ".//a[contains(@href, 'vo020')]"
+AGENDA_PAPER_FORMS_XPATH = ".//form[contains(@action, 'vo020')]//input[@name='VOLFDNR']/@value"
+AGENDA_ITEM_LINKS_XPATH = ".//a[contains(@href, 'TOLFDNR=')]/@href"
+AGENDA_RESULT_BUTTON_XPATH = ".//form[contains(@action, 'to020')]//input[@type='submit']/@title"
+#: ALLRIS 4 element ids that carry the TOLFDNR ("link_48521", "betreff_48521").
+AGENDA_ITEM_ELEMENT_ID = re.compile(r"^(?:link|betreff|vo|to)_(\d+)$")
+#: Where the Sitzung's own SILFDNR shows: its agenda links, its Protokoll/Beschlüsse/export forms, the
+#: Grunddaten links of ALLRIS 4.
+MEETING_ID_XPATH = (
+    f"//td[{_has_class('text4')} or {_has_class('tonr')}]//a[contains(@href, 'SILFDNR=')]/@href"
+    " | //form[contains(@action, 'si01') or contains(@action, 'to010')][not(ancestor::table["
+    + _has_class("tl1") + "])]//input[@name='SILFDNR']/@value"
+    " | //a[contains(@href, 'to020') and contains(@href, 'SILFDNR=')]/@href"
+    " | //*[@id='sibetreff']//a[contains(@href, 'SILFDNR=')]/@href"
+)
+#: Documents of the Sitzung: classic right-column ``do027`` forms; ALLRIS 4 ``a.doclink`` in the panel.
+MEETING_DOCUMENT_LINKS_XPATH = (
+    f"//*[@id='dokumenteHeaderPanel']//a[{_has_class('doclink')}][@href and @href != '#']")
 
 # --- Auszug (to020): one Tagesordnungspunkt (pages/to020/) --------------------------------------
 

@@ -1,0 +1,26 @@
+"""Sitzung with Tagesordnung (to010): meeting metadata, documents and agenda items, in every flavour."""
+
+from __future__ import annotations
+
+from allris_parse.clean import denoise_text
+from allris_parse.document import Document
+from allris_parse.models import Meeting, Section
+from allris_parse.pages.to010 import classic, modern, text
+
+
+def extract(doc: Document) -> Meeting:
+    """The meeting record of a to010 page in any flavour or format."""
+    if doc.format == "text":
+        meeting = text.extract(doc)
+    elif doc.flavour in ("allris4", "responsive"):
+        meeting = modern.extract(doc)
+    else:
+        meeting = classic.extract(doc)
+        if not meeting.agenda_items:
+            alternative = modern.extract(doc)
+            if alternative.agenda_items:
+                meeting = alternative
+    meeting.sections = [Section(heading=s.heading, text=cleaned) for s in meeting.sections
+                        if (cleaned := denoise_text(s.text))]
+    meeting.warnings = [*doc.warnings, *meeting.warnings]
+    return meeting

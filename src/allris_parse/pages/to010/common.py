@@ -1,0 +1,140 @@
+"""Pieces every to010 flavour shares: metadata values -> record fields, TOP numbers, results, ids."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from allris_parse import labels
+from allris_parse.fields import hidden_int, parse_date, parse_time_range, query_int
+from allris_parse.models import AgendaEntry, Attachment, Meeting
+from allris_parse.normalize import clean_inline
+
+_MEETING_ID = etree.XPath(labels.MEETING_ID_XPATH)
+_OBJECT_ID = labels.CLASSIC_OBJECT_ID
+
+
+def elements(xpath: etree.XPath, node: HtmlElement) -> list[HtmlElement]:
+    """The elements an XPath finds (typed for mypy; lxml's result type is a wide union)."""
+    result = xpath(node)
+    return [r for r in result if isinstance(r, HtmlElement)] if isinstance(result, list) else []
+
+
+def strings(xpath: etree.XPath, node: HtmlElement) -> list[str]:
+    """The attribute values an XPath finds."""
+    result = xpath(node)
+    return [str(r) for r in result if isinstance(r, str)] if isinstance(result, list) else []
+
+
+def set_field(meeting: Meeting, fieldname: str, value: str) -> None:
+    """Put one metadata value (text as shown) into the record; the first value of a field wins."""
+    value = clean_inline(value)
+    if not value:
+        return
+    if fieldname == "date":
+        if meeting.date is None:
+            meeting.date = parse_date(value)
+    elif fieldname == "time":
+        if meeting.start is None:
+            meeting.start, meeting.end = parse_time_range(value)
+    elif fieldname == "status_note":
+        meeting.status = f"{meeting.status} {value}" if meeting.status else value
+    elif fieldname in ("title", "committee", "status", "location", "address") and getattr(meeting, fieldname) is None:
+        setattr(meeting, fieldname, value)
+
+
+def finish(meeting: Meeting) -> Meeting:
+    """Derived fields: cancelled from the status where the status says so."""
+    if meeting.status and any(word in meeting.status.casefold() for word in labels.MEETING_CANCELLED_WORDS):
+        meeting.cancelled = True
+    return meeting
+
+
+def heading_title(heading: str) -> str | None:
+    """The Sitzung's name in a page heading: "Tagesordnung - <name>" gives the name; a heading made of
+    committee and date ("Schulausschuss - 01.09.2026") is the page's, not a name, and gives None."""
+    heading = clean_inline(heading)
+    if not heading or labels.MEETING_GENERATED_HEADING.search(heading):
+        return None
+    stripped = labels.MEETING_HEADING_PREFIX.sub("", heading, count=1)
+    return stripped if stripped != heading and stripped else None
+
+
+def public_of(number: str | None) -> bool | None:
+    """True for "Ö 1", False for "N 3", None where the number has no marker."""
+    if not number:
+        return None
+    match = labels.AGENDA_NUMBER.match(number)
+    return labels.AGENDA_PUBLIC_MARKERS.get(match["marker"].casefold()) if match else None
+
+
+def result_of(shown: str | None) -> tuple[str | None, str | None]:
+    """A Beschlussart as shown and its normalised form; "(offen)" is no result."""
+    shown = clean_inline(shown)
+    if shown.casefold() in labels.AGENDA_OPEN_RESULTS:
+        return None, None
+    for pattern, value in labels.RESULT_NORMALIZATION:
+        if pattern.search(shown):
+            return shown, value
+    return shown, None
+
+
+def entry(number: str, title: str | None, *, note: str | None = None, paper_reference: str | None = None,
+          paper_id: int | None = None, agenda_item_id: int | None = None, result: str | None = None,
+          role: str | None = None) -> AgendaEntry:
+    """One agenda item from its parts as shown."""
+    shown, normalized = result_of(result)
+    return AgendaEntry(number=number, title=title or None, public=public_of(number),
+                       paper_reference=paper_reference or None, paper_id=paper_id,
+                       agenda_item_id=agenda_item_id, result=shown, result_normalized=normalized,
+                       note=note or None, role=role or None)
+
+
+def split_note(text: str, note: str) -> tuple[str, str | None]:
+    """A Betreff without its trailing Zusatzinfo, and the Zusatzinfo."""
+    note = clean_inline(note)
+    if not note:
+        return text, None
+    if text.endswith(note):
+        return text[: -len(note)].strip(), note
+    return text.replace(note, " ").strip(), note
+
+
+def meeting_id(doc_text: str, root: HtmlElement) -> int | None:
+    """The Sitzung's SILFDNR: ``<meta name="objectID">`` on classic pages, else the page's own links/forms."""
+    match = _OBJECT_ID.search(doc_text[:20000])
+    if match:
+        return int(match[1] or match[2])
+    for raw in strings(_MEETING_ID, root):
+        value = raw.strip()
+        if value.isdigit():
+            return int(value)
+        found = query_int(value, "SILFDNR")
+        if found is not None:
+            return found
+    return None
+
+
+def item_id_from_element_ids(row: HtmlElement) -> int | None:
+    """The TOLFDNR in ALLRIS 4 element ids of a row ("link_48521")."""
+    for el in row.iter("a"):
+        match = labels.AGENDA_ITEM_ELEMENT_ID.match(el.get("id", ""))
+        if match and not el.get("id", "").startswith(("vo_", "to_")):
+            return int(match[1])
+    return None
+
+
+def form_document(form: HtmlElement) -> Attachment | None:
+    """A classic ``do027`` document button as a document (its label is the title; the URL repeats the
+    POST fields as a query, as the server accepts them)."""
+    button = form.find(".//input[@type='submit']")
+    title = clean_inline(button.get("value")) if button is not None else ""
+    if not title:
+        return None
+    hidden = [(str(i.get("name")), str(i.get("value", ""))) for i in form.iter("input")
+              if i.get("type") == "hidden" and i.get("name")]
+    action = form.get("action", "").strip()
+    url = f"{action}{'&' if '?' in action else '?'}{urlencode(hidden)}" if action and hidden else action or None
+    return Attachment(title=title, url=url, role="document", document_id=hidden_int(form, "DOLFDNR"))
