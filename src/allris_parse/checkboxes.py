@@ -94,6 +94,15 @@ FIELD_LINE = re.compile(r"^(teilplan|produktkonto|produkt|kostenstelle|sachkonto
 #: A line that is only an amount or an account number ("505.000€", "1.250.000,00 EUR", "783400").
 VALUE_LINE = re.compile(r"^(ca\.\s*)?[\d][\d.,\s]*(,-{1,2})?\s*(€|eur|euro)?$", re.IGNORECASE)
 UNIT_LINE = re.compile(r"^(€|eur|euro)$", re.IGNORECASE)
+#: An amount written at the end of an option's own line ("Ja: 53.000,00 EUR", "... Folgekosten 505.000€").
+TRAILING_VALUE = re.compile(r"^(?P<label>.*?\S)\s*(?::\s*(?P<plain>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*(€|eur|euro)?)"
+                            r"|\s(?P<money>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*(€|eur|euro)))$", re.IGNORECASE)
+#: Page text that hints at a form whose boxes are plain "x" cells or Wingdings letters (glyph boxes, checkbox
+#: inputs and images are looked for on every page): a known label, or "Nein" and "Ja" close together.
+FORM_HINT_PHRASES: tuple[str, ...] = ("Steuerliche Relevanz", "Mittelbereitstellung",
+                                     "Darstellung der einmaligen Kosten")
+YES_NO_NEAR = re.compile(r"Nein[\W\dxX]{0,16}Ja(?![a-zäöüß])|(?<![A-Za-zäöüß])Ja[:\W\dxX]{0,16}Nein\b")
+IMAGE_HINTS: tuple[str, ...] = ("check", "kreuz", "kontrollk")
 #: Longest line read as a group label or as an unknown option (longer lines are prose).
 MAX_LABEL = 160
 MAX_UNKNOWN_OPTION = 80
@@ -197,6 +206,14 @@ def _label(text: str) -> str:
     return text.strip().rstrip(":").strip()
 
 
+def _option(text: str, ticked: bool, definite: bool, kind: str | None) -> _Option:
+    """An option from its line; an amount at the end of the line becomes its value."""
+    match = TRAILING_VALUE.match(text)
+    if match:
+        return _Option(_label(match["label"]), ticked, definite, kind, [match["plain"] or match["money"]])
+    return _Option(_label(text), ticked, definite, kind)
+
+
 @dataclass
 class _Reading:
     groups: list[_Group] = field(default_factory=list)
@@ -229,7 +246,7 @@ def _read_tokens(tokens: Iterable[_Token]) -> _Reading:
         text = token.text
         option_kind = _kind(text, OPTION_PATTERNS)
         if isinstance(pending, bool):
-            group.options.append(_Option(_label(text), pending, True, option_kind))
+            group.options.append(_option(text, pending, True, option_kind))
         elif group_kind := _kind(text, GROUP_PATTERNS):
             group = new_group(_label(text), group_kind)
         elif UNIT_LINE.match(text):
@@ -240,7 +257,7 @@ def _read_tokens(tokens: Iterable[_Token]) -> _Reading:
             else:
                 group.fields.append(text)
         elif pending == "spacer" and (option_kind or (len(text) <= MAX_UNKNOWN_OPTION and not text.startswith("("))):
-            group.options.append(_Option(_label(text), False, False, option_kind))
+            group.options.append(_option(text, False, False, option_kind))
         elif option_kind and group.kind and group.label:
             if group.label not in reading.unboxed:
                 reading.unboxed.append(group.label)
@@ -576,8 +593,34 @@ def _label_line(el: lxml.html.HtmlElement) -> str | None:
     return lines[-1] if lines and len(lines[-1]) <= MAX_LABEL else None
 
 
+_STRING = etree.XPath("string(.)")
+
+
+def _may_hold_form(root: lxml.html.HtmlElement) -> bool:
+    """A cheap look at the page: is there any box glyph, checkbox input or image, or a form's labels?"""
+    text = cast(str, _STRING(root))
+    if any(glyph in text for glyph in _BOX_CHARS) or any(phrase in text for phrase in FORM_HINT_PHRASES):
+        return True
+    start = text.find("Nein")
+    while start >= 0:
+        if YES_NO_NEAR.search(text, max(0, start - 24), start + 30):
+            return True
+        start = text.find("Nein", start + 4)
+    for el in root.iter("input", "img"):
+        if el.tag == "input":
+            if (el.get("type") or "").lower() == "checkbox" and _input_glyph(el):
+                return True
+        else:
+            described = f"{el.get('src')} {el.get('alt')} {el.get('title')}".lower()
+            if any(hint in described for hint in IMAGE_HINTS) and _image_glyph(el):
+                return True
+    return False
+
+
 def read_html(root: lxml.html.HtmlElement) -> FormReading:
     """Checkbox groups of an HTML page."""
+    if not _may_hold_form(root):
+        return FormReading()
     hits = cast(list[Any], FORM_HITS(root))
     if not hits:
         return FormReading()
