@@ -11,7 +11,7 @@ from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError, UnsupportedPageError
 from allris_parse.models import Record
-from allris_parse.pages import au020, fr020, si010, to010, to020, vo020, vo040
+from allris_parse.pages import au020, fr020, kp020, si010, to010, to020, vo020, vo040
 
 Extractor = Callable[[Document], Record]
 
@@ -24,6 +24,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "to020": to020.extract,
     "vo040": vo040.extract,
     "to010": to010.extract,
+    "kp020": kp020.extract,
 }
 
 

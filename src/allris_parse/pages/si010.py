@@ -7,8 +7,9 @@ Raum). Responsive ``_r`` and ALLRIS 4 pages use ``table.calenderView`` with clas
 out of further rows of a day (``tr.sameday``) and may deliver the table alone in a Wicket
 ``<ajax-response>`` (unwrapped by :mod:`allris_parse.document`).
 
-The view's month shows as a heading ("September 2026") or as the Zeitraum inputs; without either only
-the day of the month is known and dates stay empty, never guessed from navigation links.
+The view's month shows as a heading ("September 2026") or as the Zeitraum inputs, or is named by the
+page's own address (``MM``/``YY``); without any of these only the day of the month is known and dates
+stay empty, never guessed from navigation links.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def extract(doc: Document) -> MeetingCalendar:
             raise NotPublicError("the calendar page says its content is not public")
         record.warnings.append("no calendar table found")
     year_month, first_day = _view_month(root)
+    if year_month is None and first_day is None:
+        year_month = _address_month(doc.url)
     if year_month:
         record.year, record.month = year_month
     month_cursor = year_month or ((first_day.year, first_day.month) if first_day else None)
@@ -64,6 +67,14 @@ def _view_month(root: HtmlElement) -> tuple[tuple[int, int] | None, dt.date | No
     if start and end and (start.year, start.month) == (end.year, end.month):
         return (start.year, start.month), start
     return None, start
+
+
+def _address_month(url: str | None) -> tuple[int, int] | None:
+    """(YY, MM) of the page's own address (a request names the month it shows); never of its links."""
+    year, month = query_int(url, "YY"), query_int(url, "MM")
+    if year and month and 1 <= month <= 12 and year > 1900:
+        return year, month
+    return None
 
 
 def _rows(table: HtmlElement) -> list[HtmlElement]:

@@ -1,0 +1,71 @@
+"""Person page (kp020) -> Person: name, KPLFDNR and memberships.
+
+Classic ALLRIS net pages show the person's name as the page heading and the memberships as a list
+table with one row per Gremium or Fraktion (a link ``au020...AULFDNR=`` or ``fr020...FRLFDNR=``,
+"Art der Mitarbeit", "von", "bis"); columns are told by the header row as on rosters.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from allris_parse import labels
+from allris_parse.document import Document
+from allris_parse.errors import NotPublicError
+from allris_parse.fields import inline_text, parse_date, query_int
+from allris_parse.models import Membership, Person
+from allris_parse.normalize import none_if_empty
+from allris_parse.pages._table import cells_by_role, header_roles
+from allris_parse.pages.au020 import page_heading, page_id
+
+_ORGANIZATION_LINKS = (
+    f".//a[(contains(@href, '{labels.COMMITTEE_SCRIPT}') and contains(@href, '{labels.COMMITTEE_ID}='))"
+    f" or (contains(@href, '{labels.FACTION_SCRIPT}') and contains(@href, '{labels.FACTION_ID}='))]"
+)
+
+
+def extract(doc: Document) -> Person:
+    """A person page: the name as shown and one membership per Gremium/Fraktion row."""
+    record = Person(source=doc.source())
+    if doc.format != "html":
+        record.warnings.append("text renderings of kp020 pages are not read")
+        return record
+    root = doc.html
+    record.name = page_heading(root)
+    record.person_id = page_id(doc, labels.PERSON_SCRIPT, labels.PERSON_ID)
+    for table in root.xpath(f"//table[{_ORGANIZATION_LINKS}]"):
+        if table.xpath(".//table"):
+            continue
+        roles = header_roles(table, labels.MEMBER_COLUMNS)
+        for row in table.iter("tr"):
+            membership = _membership(row, roles, record)
+            if membership is not None:
+                record.memberships.append(membership)
+    if record.name is None and not record.memberships:
+        if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
+            raise NotPublicError("the person page says its content is not public")
+        record.warnings.append("neither a name nor memberships found")
+    return record
+
+
+def _first_text(cells: list[HtmlElement]) -> str | None:
+    return next((t for c in cells if (t := inline_text(c))), None)
+
+
+def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> Membership | None:
+    if row.find("th") is not None:
+        return None
+    links = row.xpath(_ORGANIZATION_LINKS)
+    if not links:
+        return None
+    cells = cells_by_role(row, roles)
+    href = links[0].get("href")
+    organization = none_if_empty(inline_text(links[0])) or _first_text(cells.get("organization", []))
+    return Membership(
+        name=person.name or "", role=_first_text(cells.get("role", [])),
+        party=_first_text(cells.get("party", [])),
+        start_date=parse_date(_first_text(cells.get("start_date", []))),
+        end_date=parse_date(_first_text(cells.get("end_date", []))),
+        person_id=person.person_id, organization=organization,
+        organization_id=query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID),
+    )
