@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import lxml.html
+from lxml import etree
 
 from allris_parse import labels
+
+_NOISE = etree.XPath(labels.HTML_NOISE_XPATH)
 
 
 def strip_html_noise(root: lxml.html.HtmlElement) -> None:
     """Remove interface elements (scripts, toggles, placeholders, legends, banners) in place."""
-    for el in root.xpath(labels.HTML_NOISE_XPATH):
+    etree.strip_elements(root, *labels.HTML_NOISE_TAGS, with_tail=False)
+    for el in _NOISE(root):
         if el.getparent() is not None:
             el.drop_tree()
 

@@ -26,7 +26,6 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 _SINGLE_BYTE = {"iso8859-1", "cp1252", "ascii"}  # codec names after codecs.lookup()
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
@@ -114,6 +113,6 @@ def _decode(data: bytes) -> Decoded:
 
 def _mostly_utf8(data: bytes) -> bool:
     """True when most non-ASCII bytes form valid UTF-8 sequences (a UTF-8 page with stray bytes)."""
-    valid = sum(len(seq) for seq in _UTF8_SEQUENCE.findall(data))  # bytes inside well-formed sequences
     high = len(data) - len(data.translate(None, _HIGH_BYTES))
-    return valid > 0 and valid >= high * 0.8
+    stray = data.decode("utf-8", "replace").count("\ufffd")  # about one per byte outside a valid sequence
+    return high > stray and stray <= high * 0.2

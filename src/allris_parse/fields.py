@@ -34,6 +34,8 @@ def block_text(el: HtmlElement | None) -> str:
     """The text of an element with paragraphs and rows as lines; words split across spans joined."""
     if el is None:
         return ""
+    if not len(el):  # a leaf: no layout to keep
+        return clean_block(el.text)
     _mark_blocks(el)
     return clean_block("".join(el.itertext()))
 
@@ -42,6 +44,8 @@ def inline_text(el: HtmlElement | None) -> str:
     """The text of an element on one line (``<br>`` becomes a space)."""
     if el is None:
         return ""
+    if not len(el):  # a leaf: no layout to keep
+        return clean_inline(el.text)
     _mark_blocks(el)
     return clean_inline("".join(el.itertext()))
 

@@ -180,15 +180,16 @@ NOISE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^Online-Version dieser Seite: "),
 )
 
-#: Elements removed before extraction: interface, not content.
+#: Elements dropped whole before extraction (a C-level strip, no XPath needed).
+HTML_NOISE_TAGS: tuple[str, ...] = ("script", "style", "noscript", "head", "iframe", "template")
+
+#: Further interface elements removed before extraction.
 HTML_NOISE_XPATH = " | ".join((
-    "//script", "//style", "//noscript", "//head", "//iframe",
     "//img[@alt='Loading...']/ancestor::*[self::div or self::span][1][not(*[not(self::img)])]",
     "//img[@alt='Loading...']",
     "//a[img[@alt='Reduzieren' or @alt='Erweitern']]",
-    "//*[@id='legende']",
-    "//*[contains(@class, 'cookie') or contains(@id, 'cookie')]",
-    "//*[@id='risdeco']",
+    "//*[@id='legende' or @id='risdeco']",
+    "//*[@class or @id][contains(@class, 'cookie') or contains(@id, 'cookie')]",
 ))
 
 
