@@ -120,7 +120,8 @@ def test_tax_relevance_tri_state() -> None:
 
 
 def test_ticked_cost_row_without_amount_is_warned() -> None:
-    reading = read_lines(["Finanzielle Auswirkungen:", "☐ Nein", "☒ Ja", "☒ Darstellung der einmaligen Kosten, Folgekosten"])
+    reading = read_lines(["Finanzielle Auswirkungen:", "☐ Nein", "☒ Ja",
+                          "☒ Darstellung der einmaligen Kosten, Folgekosten"])
     assert reading.finance is not None
     assert reading.finance.impact is True
     assert reading.finance.one_time_costs is None
@@ -233,7 +234,8 @@ def test_html_wingdings_private_use_and_plain_letters() -> None:
 def test_html_checkbox_inputs_and_interface_toggles() -> None:
     reading = html("""
 <table><tr><td>Belange von Menschen mit Beeinträchtigungen wurden berücksichtigt:</td>
-<td><input type="checkbox" disabled="disabled"/> Nein</td><td><input type="checkbox" checked="checked"/> Ja</td></tr></table>
+<td><input type="checkbox" disabled="disabled"/> Nein</td>
+<td><input type="checkbox" checked="checked"/> Ja</td></tr></table>
 <label><input type="checkbox" name="tagesordnung:expandedPanel:alleTops"/> Alle aufklappen</label>""")
     assert ticks(reading) == [
         ("Belange von Menschen mit Beeinträchtigungen wurden berücksichtigt", "Nein", False),
