@@ -1,0 +1,169 @@
+"""Throughput: CPU time per page of allris-parse against a bare lxml parse of the same files.
+
+Measures, in one run over the same pages:
+  (a) bare   ``lxml.html.fromstring(bytes)`` per page,
+  (b) ours   ``parse_page`` + ``model_dump_json`` per page, in process, as the CLI does it,
+  (c) cli    ``allris-parse parse --format jsonl`` over the files, CPU time of the child process
+             (``resource.getrusage(RUSAGE_CHILDREN)``) minus that of ``allris-parse --version`` (start-up).
+(a) and (b) use ``time.process_time``; each is repeated and the best and median runs are reported.
+The bar is ours/bare >= 0.35 (at most about 3x the bare parse cost). This is a measurement, not a test:
+it exits non-zero only when it cannot measure (no pages, the CLI fails to run), never because of the bar.
+
+    .venv/bin/python benchmarks/throughput.py [PATH ...] [--repeat 5] [--cli-copies 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+
+from allris_parse import parse_page
+from allris_parse.errors import AllrisParseError
+
+BAR = 0.35
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+DEFAULT_PATHS = (SHARED / "corpus" / "html", SHARED / "corpus" / "text", SHARED / "seeds")
+SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".asp", ".txt", ".text"})
+
+
+def find_pages(paths: Sequence[Path]) -> list[Path]:
+    """Page files under the given files and directories (recursive), sorted, without duplicates."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        elif path.is_file():
+            found.add(path)
+        else:
+            raise FileNotFoundError(f"no such file or directory: {path}")
+    return sorted(found)
+
+
+def cpu_runs(work: Callable[[], object], repeat: int) -> list[float]:
+    """CPU seconds of ``repeat`` runs of ``work``."""
+    runs = []
+    for _ in range(repeat):
+        start = time.process_time()
+        work()
+        runs.append(time.process_time() - start)
+    return runs
+
+
+def bare(pages: list[bytes]) -> None:
+    for data in pages:
+        lxml.html.fromstring(data)
+
+
+def ours(pages: list[tuple[str, bytes]]) -> int:
+    """Parse and serialise each page like the CLI; returns how many failed with a library error."""
+    failed = 0
+    for name, data in pages:
+        try:
+            parse_page(data, path=name).model_dump_json()
+        except AllrisParseError:
+            failed += 1
+    return failed
+
+
+def cli_command() -> list[str]:
+    """``allris-parse`` of this interpreter's environment, else ``python -m allris_parse``."""
+    script = Path(sys.executable).with_name("allris-parse")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("allris-parse")
+    return [found] if found else [sys.executable, "-m", "allris_parse"]
+
+
+def child_cpu(args: list[str], ok_codes: tuple[int, ...]) -> float:
+    """CPU seconds (user + system) a child process spends; its output is discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in ok_codes:
+        raise RuntimeError(f"{' '.join(args[:3])} ... exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def summary(name: str, pages: int, runs: list[float]) -> dict[str, Any]:
+    best, median = min(runs), statistics.median(runs)
+    return {"name": name, "pages": pages, "runs": len(runs), "cpu_best_s": round(best, 4),
+            "cpu_median_s": round(median, 4), "pages_per_cpu_s": round(pages / best, 1) if best > 0 else None,
+            "pages_per_cpu_s_median": round(pages / median, 1) if median > 0 else None}
+
+
+def measure(files: list[Path], repeat: int, cli_copies: int, with_cli: bool) -> dict[str, Any]:
+    named = [(str(p), p.read_bytes()) for p in files]
+    data = [d for _, d in named]
+    failed = ours(named)  # warm-up: imports, lazy compilation, caches
+    bare(data)
+    results = {"bare": summary("bare lxml.html.fromstring", len(data), cpu_runs(lambda: bare(data), repeat)),
+               "ours": summary("parse_page + model_dump_json", len(data), cpu_runs(lambda: ours(named), repeat))}
+    if with_cli:
+        command = cli_command()
+        startup = [child_cpu([*command, "--version"], (0,)) for _ in range(repeat)]
+        args = [*command, "parse", "--format", "jsonl", "--quiet", *[str(p) for p in files] * cli_copies]
+        runs = [max(child_cpu(args, (0, 1)) - min(startup), 1e-9) for _ in range(max(1, repeat // 2))]
+        results["cli"] = summary("allris-parse parse --format jsonl (minus start-up)", len(files) * cli_copies, runs)
+        results["cli"]["startup_cpu_s"] = round(min(startup), 4)
+        results["cli"]["copies_of_file_list"] = cli_copies
+    bare_rate = results["bare"]["pages_per_cpu_s"]
+    for key in ("ours", "cli"):
+        if key in results and bare_rate and results[key]["pages_per_cpu_s"]:
+            results[key]["ratio_to_bare"] = round(results[key]["pages_per_cpu_s"] / bare_rate, 3)
+            results[key]["meets_bar"] = results[key]["ratio_to_bare"] >= BAR
+    return {"files": len(files), "bytes": sum(map(len, data)), "failed_pages": failed, "repeat": repeat,
+            "bar": BAR, "results": results}
+
+
+def report(measured: dict[str, Any]) -> str:
+    lines = [f"{measured['files']} pages, {measured['bytes'] / 1e6:.1f} MB, {measured['repeat']} repetitions "
+             f"({measured['failed_pages']} pages refused by the library, e.g. unsupported page types)"]
+    for key, result in measured["results"].items():
+        ratio = result.get("ratio_to_bare")
+        verdict = "" if ratio is None else (f"   ratio {key}/bare {ratio:.2f} "
+                                            f"({'meets' if ratio >= BAR else 'misses'} the bar {BAR})")
+        lines.append(f"  {key:5} {result['pages_per_cpu_s']:>9} pages/CPU-s (median {result['pages_per_cpu_s_median']})"
+                     f"  best {result['cpu_best_s']:.3f} s for {result['pages']} pages{verdict}")
+    if "cli" in measured["results"]:
+        cli = measured["results"]["cli"]
+        lines.append(f"        cli: start-up {cli['startup_cpu_s']:.3f} s subtracted; the file list passed "
+                     f"{cli['copies_of_file_list']}x in one run")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: the shared corpus "
+                                                            "html and text pages and the seed)")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions of each measurement (default 5)")
+    parser.add_argument("--cli-copies", type=int, default=5,
+                        help="pass the file list this many times to one CLI run, so that importing the engine "
+                             "is spread over more pages (default 5)")
+    parser.add_argument("--no-cli", action="store_true", help="skip the end-to-end CLI measurement")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    args = parser.parse_args(argv)
+    try:
+        files = find_pages(args.paths or [p for p in DEFAULT_PATHS if p.exists()])
+        if not files:
+            raise FileNotFoundError("no pages to measure (is ../shared beside the checkout?)")
+        measured = measure(files, max(1, args.repeat), max(1, args.cli_copies), with_cli=not args.no_cli)
+    except (OSError, RuntimeError) as exc:
+        print(f"throughput: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(measured, indent=2) if args.json else report(measured))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
