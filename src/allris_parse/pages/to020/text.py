@@ -22,8 +22,8 @@ _LABELS = sorted(labels.AGENDA_ITEM_FIELD_LABELS, key=len, reverse=True)
 #: A known label with its colon, at the start of a line or glued after a value ("...XBeschlussart:").
 _GLUED_LABEL = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(k) for k in _LABELS) + r")\s*:", re.IGNORECASE)
 _LABEL_AT_START = re.compile(r"^(" + "|".join(re.escape(k) for k in _LABELS) + r")\s*:", re.IGNORECASE)
-#: How a complete text ends: sentence punctuation, a closing quote or bracket.
-_SENTENCE_END = re.compile(r"[.!?:;)\]\"“”»«']\s*$")
+#: How a complete text ends: sentence punctuation, a closing quote or bracket, a count ("Enthaltungen: 0").
+_SENTENCE_END = re.compile(r"[.!?:;)\]\"“”»«'\d-]\s*$")
 
 
 @dataclass
