@@ -6,6 +6,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.fields import inline_text
+from allris_parse.normalize import clean_inline
 
 
 def _span(cell: HtmlElement) -> int:
@@ -59,3 +60,13 @@ def cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[H
 def has_class(el: HtmlElement, name: str) -> bool:
     """True where ``el`` has the CSS class ``name``."""
     return name in (el.get("class") or "").split()
+
+
+def cell_text(el: HtmlElement | None) -> str:
+    """The text of a list-table cell on one line: cheaper than :func:`fields.inline_text`, for cells that
+    hold one value (a ``div``/``a``/``span`` around it); a ``<br>`` becomes a space."""
+    if el is None:
+        return ""
+    if el.find(".//br") is not None:
+        return inline_text(el)
+    return clean_inline("".join(el.itertext()))

@@ -8,6 +8,7 @@ without a page of their own (no link) count where they show a name and a role, a
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from lxml.html import HtmlElement
@@ -18,12 +19,15 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import inline_text, parse_date, query_int
 from allris_parse.models import Membership, Organization
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cells_by_role, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, header_roles
 
 _PERSON_TABLES = (
     f"//table[.//a[contains(@href, '{labels.PERSON_SCRIPT}')][contains(@href, '{labels.PERSON_ID}=')]"
     f" or .//input[@name='{labels.PERSON_ID}']]"
 )
+
+
+_PERSON_HREF = re.compile(rf"{labels.PERSON_SCRIPT}[^?#]*\?(?:[^#]*&)?{labels.PERSON_ID}=(\d+)", re.IGNORECASE)
 
 
 def extract(doc: Document) -> Organization:
@@ -88,20 +92,24 @@ def read_members(root: HtmlElement) -> list[Membership]:
 
 
 def _first_text(cells: list[HtmlElement]) -> str | None:
-    return next((t for c in cells if (t := inline_text(c))), None)
+    return next((t for c in cells if (t := cell_text(c))), None)
 
 
 def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
     if row.find("th") is not None:
         return None
     cells = cells_by_role(row, roles)
-    link = next(iter(row.xpath(f".//a[contains(@href, '{labels.PERSON_SCRIPT}')]"
-                               f"[contains(@href, '{labels.PERSON_ID}=')]")), None)
-    person_id = query_int(link.get("href"), labels.PERSON_ID) if link is not None else None
-    if person_id is None:
-        values = [v for v in row.xpath(f".//input[@name='{labels.PERSON_ID}']/@value") if str(v).strip().isdigit()]
-        person_id = int(values[0]) if values else None
-    name = none_if_empty(inline_text(link)) if link is not None else None
+    link, person_id, form_id = None, None, None
+    for el in row.iter("a", "input"):  # one pass instead of an XPath per row: rosters are long
+        if el.tag == "a" and link is None:
+            match = _PERSON_HREF.search(el.get("href") or "")
+            if match:
+                link, person_id = el, int(match[1])
+        elif el.tag == "input" and form_id is None and el.get("name") == labels.PERSON_ID:
+            value = (el.get("value") or "").strip()
+            form_id = int(value) if value.isdigit() else None
+    person_id = person_id if person_id is not None else form_id
+    name = none_if_empty(cell_text(link)) if link is not None else None
     name = name or _first_text(cells.get("name", []))
     role = _first_text(cells.get("role", []))
     if not name or (person_id is None and not role):

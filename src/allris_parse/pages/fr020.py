@@ -10,10 +10,10 @@ from __future__ import annotations
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
-from allris_parse.fields import inline_text, parse_date, query_int
+from allris_parse.fields import parse_date, query_int
 from allris_parse.models import Organization, OrganizationList, OrganizationSummary
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cells_by_role, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, header_roles
 from allris_parse.pages.au020 import page_heading, read_organization
 
 _FACTION_LINKS = f".//a[contains(@href, '{labels.FACTION_SCRIPT}')][contains(@href, '{labels.FACTION_ID}=')]"
@@ -39,17 +39,17 @@ def extract_list(doc: Document) -> OrganizationList:
         roles = header_roles(table, labels.ORGANIZATION_LIST_COLUMNS)
         for row in table.iter("tr"):
             links = row.xpath(_FACTION_LINKS)
-            name = next((t for a in links if (t := none_if_empty(inline_text(a)))), None)
+            name = next((t for a in links if (t := none_if_empty(cell_text(a)))), None)
             if not name:
                 continue
             cells = cells_by_role(row, roles)
-            count = next((t for c in cells.get("member_count", []) if (t := inline_text(c))), "")
+            count = next((t for c in cells.get("member_count", []) if (t := cell_text(c))), "")
             record.organizations.append(OrganizationSummary(
                 name=name,
                 organization_id=next((i for a in links if (i := query_int(a.get("href"), labels.FACTION_ID))), None),
                 member_count=int(count) if count.isdigit() else None,
-                last_meeting=parse_date(" ".join(inline_text(c) for c in cells.get("last_meeting", []))),
-                next_meeting=parse_date(" ".join(inline_text(c) for c in cells.get("next_meeting", []))),
+                last_meeting=parse_date(" ".join(cell_text(c) for c in cells.get("last_meeting", []))),
+                next_meeting=parse_date(" ".join(cell_text(c) for c in cells.get("next_meeting", []))),
             ))
     if not record.organizations and any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
         raise NotPublicError("the fr010 page says its content is not public")

@@ -12,10 +12,10 @@ from lxml.html import HtmlElement
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
-from allris_parse.fields import inline_text, parse_date, query_int
+from allris_parse.fields import parse_date, query_int
 from allris_parse.models import Membership, Person
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cells_by_role, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, header_roles
 from allris_parse.pages.au020 import page_heading, page_id
 
 _ORGANIZATION_LINKS = (
@@ -49,7 +49,7 @@ def extract(doc: Document) -> Person:
 
 
 def _first_text(cells: list[HtmlElement]) -> str | None:
-    return next((t for c in cells if (t := inline_text(c))), None)
+    return next((t for c in cells if (t := cell_text(c))), None)
 
 
 def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> Membership | None:
@@ -60,7 +60,7 @@ def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> Me
         return None
     cells = cells_by_role(row, roles)
     href = links[0].get("href")
-    organization = none_if_empty(inline_text(links[0])) or _first_text(cells.get("organization", []))
+    organization = none_if_empty(cell_text(links[0])) or _first_text(cells.get("organization", []))
     return Membership(
         name=person.name or "", role=_first_text(cells.get("role", [])),
         party=_first_text(cells.get("party", [])),

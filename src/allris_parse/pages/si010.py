@@ -25,7 +25,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import CalendarEntry, MeetingCalendar
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cells_by_role, has_class, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, has_class, header_roles
 
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
 _MEETING_LINKS = f".//a[contains(@href, '{labels.CLASSIC_MEETING_SCRIPT}')][contains(@href, 'SILFDNR')]"
@@ -113,7 +113,7 @@ def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: Meeti
         cells = _classed_cells(row) if classed or not roles else cells_by_role(row, roles)
         if not cells and not classed:
             cells = _cells_by_classic_class(row)
-        day_text = " ".join(inline_text(c) for c in cells.get("date", []))
+        day_text = " ".join(cell_text(c) for c in cells.get("date", []))
         day_date = parse_date(day_text)
         day_match = _DAY_OF_MONTH.search(day_text)
         if day_date or day_match:
@@ -151,7 +151,7 @@ def _make(month: tuple[int, int], day: int) -> dt.date | None:
 
 
 def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date | None) -> CalendarEntry | None:
-    time_text = " ".join(inline_text(c) for c in cells.get("time", []))
+    time_text = " ".join(cell_text(c) for c in cells.get("time", []))
     start, end = parse_time_range(time_text)
     links = row.xpath(_MEETING_LINKS)
     meeting_id = next((i for a in links if (i := query_int(a.get("href"), "SILFDNR")) is not None), None)
@@ -160,11 +160,11 @@ def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date 
         meeting_id = int(values[0]) if values else None
     if start is None and meeting_id is None:
         return None  # an empty day or a calendar note ("Schulferien", a holiday)
-    title = none_if_empty(inline_text(links[0])) if links else None
+    title = none_if_empty(cell_text(links[0])) if links else None
     if title is None:
-        title = next((t for c in cells.get("title", []) if (t := inline_text(c))), None)
-    committee = next((t for c in cells.get("committee", []) if (t := inline_text(c))), None)
-    location = next((t for c in cells.get("location", []) if (t := inline_text(c))), None)
+        title = next((t for c in cells.get("title", []) if (t := cell_text(c))), None)
+    committee = next((t for c in cells.get("committee", []) if (t := cell_text(c))), None)
+    location = next((t for c in cells.get("location", []) if (t := cell_text(c))), None)
     tooltip = " ".join(row.xpath(".//a/@data-simpletooltip-text"))
     shown_date = parse_date(tooltip) if tooltip else None
     cancelled = any(labels.CANCELLED_MARKERS.search(t) for t in (title, committee, tooltip) if t)
