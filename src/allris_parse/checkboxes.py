@@ -95,8 +95,9 @@ FIELD_LINE = re.compile(r"^(teilplan|produktkonto|produkt|kostenstelle|sachkonto
 VALUE_LINE = re.compile(r"^(ca\.\s*)?[\d][\d.,\s]*(,-{1,2})?\s*(€|eur|euro)?$", re.IGNORECASE)
 UNIT_LINE = re.compile(r"^(€|eur|euro)$", re.IGNORECASE)
 #: An amount written at the end of an option's own line ("Ja: 53.000,00 EUR", "... Folgekosten 505.000€").
-TRAILING_VALUE = re.compile(r"^(?P<label>.*?\S)\s*(?::\s*(?P<plain>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*(€|eur|euro)?)"
-                            r"|\s(?P<money>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*(€|eur|euro)))$", re.IGNORECASE)
+TRAILING_VALUE = re.compile(r"^(?P<label>.*?\S)(\s+in höhe von)?(\s*:\s*(?P<plain>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*"
+                            r"(€|eur|euro)?)|\s+(?P<money>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*(€|eur|euro)))$",
+                            re.IGNORECASE)
 #: Page text that hints at a form whose boxes are plain "x" cells or Wingdings letters (glyph boxes, checkbox
 #: inputs and images are looked for on every page): a known label, or "Nein" and "Ja" close together.
 FORM_HINT_PHRASES: tuple[str, ...] = ("Steuerliche Relevanz", "Mittelbereitstellung",
