@@ -256,10 +256,31 @@ SECTION_HEADING_FORMAT_XPATH = (
     " | .//*[contains(@style, 'font-weight:bold') or contains(@style, 'font-style:italic')"
     " or contains(@style, 'text-decoration:underline') or contains(@style, 'font-weight: bold')]"
 )
+#: The same regions by tag and class, for one ``iter()`` pass over the page (cheaper than XPath walks).
+CLASSIC_HEADING_PARENT_IDS: frozenset[str] = frozenset({"risname", "risname_raw"})
+CLASSIC_LABEL_CELL_CLASS = "kb1"
+CLASSIC_RIGHT_COLUMN_CLASS = "me1"
+CLASSIC_CONSULTATION_ROW_CLASSES: frozenset[str] = frozenset({"zl11", "zl12"})
+CLASSIC_DOCUMENT_SCRIPT = "do027"
+#: Links that carry the page's own VOLFDNR (the left menu's toggles); forms to these scripts do too.
+CLASSIC_PAPER_ID_LINK_MARKER = "toggleMenu="
+CLASSIC_PAPER_ID_FORM_SCRIPTS: tuple[str, ...] = ("vo020", "vo021")
+#: Inline formatting that makes a first line a heading: tags, and ``style`` fragments.
+SECTION_HEADING_FORMAT_TAGS: frozenset[str] = frozenset({"b", "strong", "i", "em", "u"})
+SECTION_HEADING_FORMAT_STYLES: tuple[str, ...] = (
+    "font-weight:bold", "font-weight: bold", "font-style:italic", "font-style: italic",
+    "text-decoration:underline", "text-decoration: underline")
+#: Class of the classic layout tables (metadata, right column, bottom Anlagen list): a section ends there.
+CLASSIC_TABLE_CLASS = "tk1"
+#: Elements of an embedded document's ``<head>`` that the HTML parser leaves beside the section anchor.
+EMBEDDED_HEAD_TAGS: frozenset[str] = frozenset({"meta", "title", "link", "style", "script", "base"})
+#: Block elements whose first non-empty one is a section's possible heading line.
+SECTION_BLOCK_TAGS: tuple[str, ...] = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li")
 #: Text leaked from the embedded documents' prologs (XML declaration, DOCTYPE).
 EMBEDDED_PROLOG_LINE = re.compile(r"^(?:<\?xml|<!DOCTYPE|html PUBLIC\b)", re.IGNORECASE)
 #: Word bullets in symbol fonts: private-use code points, and the plain characters that stand for
 #: them inside a ``font-family:Wingdings``/``Symbol`` span. Tick glyphs are the checkbox reader's.
+SYMBOL_FONT_NAMES: tuple[str, ...] = ("Wingdings", "Symbol")
 SYMBOL_FONT_SPANS_XPATH = ".//span[contains(@style, 'Wingdings') or contains(@style, 'Symbol')]"
 SYMBOL_BULLETS: dict[int, str] = {
     ord(c): "•" for c in ("\uf0a7", "\uf0b7", "\uf0d8", "\uf09f", "\uf06c", "\uf06e")}

@@ -12,58 +12,80 @@ Regions read (selectors in :mod:`allris_parse.labels`):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int
 from allris_parse.models import Attachment, Consultation, Paper, Section
-from allris_parse.normalize import clean_block, clean_inline, none_if_empty
+from allris_parse.normalize import clean_inline, none_if_empty
 
-_HEADING = etree.XPath(labels.CLASSIC_HEADING_XPATH)
-_LABEL_CELLS = etree.XPath(labels.CLASSIC_LABEL_CELLS_XPATH)
-_RIGHT_COLUMN = etree.XPath(labels.CLASSIC_RIGHT_COLUMN_XPATH)
-_CONSULTATION_ROWS = etree.XPath(labels.CLASSIC_CONSULTATION_ROWS_XPATH)
-_DOCUMENT_FORMS = etree.XPath(labels.CLASSIC_DOCUMENT_FORMS_XPATH)
-_PAPER_ID = etree.XPath(labels.CLASSIC_PAPER_ID_XPATH)
-_JUMP_LINKS = etree.XPath(labels.CLASSIC_JUMP_LINKS_XPATH)
-_SECTION_ANCHORS = etree.XPath(
-    "//a[" + " or ".join(f"@name='{name}'" for name in labels.CLASSIC_VO020_SECTION_ANCHORS) + "]")
-_SYMBOL_SPANS = etree.XPath(labels.SYMBOL_FONT_SPANS_XPATH)
-_HEADING_FORMAT = etree.XPath(labels.SECTION_HEADING_FORMAT_XPATH)
-_LINKS = etree.XPath(".//a[@href]")
-_BLOCKS = etree.XPath(".//*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
-                      " or self::li]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_REGION_TAGS = ("h1", "td", "a", "input")
 
 
-def _els(xpath: etree.XPath, node: HtmlElement) -> list[HtmlElement]:
-    """The elements an XPath finds (typed for mypy; lxml's result type is a wide union)."""
-    result = xpath(node)
-    return [r for r in result if isinstance(r, HtmlElement)] if isinstance(result, list) else []
+@dataclass
+class _Regions:
+    """What one ``iter()`` pass over the page finds (cheaper than one XPath walk per region)."""
+
+    heading: HtmlElement | None = None
+    label_cells: list[HtmlElement] = field(default_factory=list)
+    right_columns: list[HtmlElement] = field(default_factory=list)
+    anchors: list[HtmlElement] = field(default_factory=list)
+    jump_labels: dict[str, str] = field(default_factory=dict)
+    id_values: list[str] = field(default_factory=list)
 
 
-def _strs(xpath: etree.XPath, node: HtmlElement) -> list[str]:
-    """The attribute values an XPath finds."""
-    result = xpath(node)
-    return [str(r) for r in result if isinstance(r, str)] if isinstance(result, list) else []
+def _regions(root: HtmlElement) -> _Regions:
+    found = _Regions()
+    for el in root.iter(*_REGION_TAGS):
+        tag = el.tag
+        if tag == "td":
+            classes = (el.get("class") or "").split()
+            if labels.CLASSIC_LABEL_CELL_CLASS in classes:
+                found.label_cells.append(el)
+            elif labels.CLASSIC_RIGHT_COLUMN_CLASS in classes:
+                found.right_columns.append(el)
+        elif tag == "a":
+            name, href = el.get("name"), el.get("href")
+            if name in labels.CLASSIC_VO020_SECTION_ANCHORS:
+                found.anchors.append(el)
+            elif href and href.startswith("#allris"):
+                label = inline_text(el)
+                if label and href[1:] not in found.jump_labels:
+                    found.jump_labels[href[1:]] = label
+            elif href and labels.CLASSIC_PAPER_ID_LINK_MARKER in href:
+                found.id_values.append(href)
+        elif tag == "h1":
+            parent = el.getparent()
+            if found.heading is None and parent is not None and (
+                    parent.get("id") in labels.CLASSIC_HEADING_PARENT_IDS):
+                found.heading = el
+        elif el.get("name") == "VOLFDNR":
+            form = next(el.iterancestors("form"), None)
+            if form is not None and any(s in (form.get("action") or "")
+                                        for s in labels.CLASSIC_PAPER_ID_FORM_SCRIPTS):
+                found.id_values.append(el.get("value") or "")
+    return found
 
 
 def extract(doc: Document) -> Paper:
     """The paper fields a classic page shows."""
     root = doc.html
+    regions = _regions(root)
     paper = Paper(source=doc.source())
-    paper.paper_id = _paper_id(doc, root)
-    heading = _els(_HEADING, root)
-    if heading:
-        match = labels.CLASSIC_HEADING.match(inline_text(heading[0]))
+    paper.paper_id = _paper_id(doc, regions)
+    if regions.heading is not None:
+        match = labels.CLASSIC_HEADING.match(inline_text(regions.heading))
         if match:
             paper.reference = match["reference"]
     attachment_tables: list[HtmlElement] = []
-    for cell in _els(_LABEL_CELLS, root):
+    for cell in regions.label_cells:
         key = labels.label_key(inline_text(cell))
         if not key:
             continue
@@ -76,9 +98,10 @@ def extract(doc: Document) -> Paper:
         elif (fieldname := labels.PAPER_FIELD_LABELS.get(key)) and getattr(paper, fieldname) is None:
             _set_field(paper, fieldname, cell.getnext())
     paper.attachments = _attachments(attachment_tables)
-    paper.documents = _documents(root, attachment_tables)
-    paper.sections = _sections(root)
-    if heading == [] and paper.title is None:
+    paper.documents = _documents(regions.right_columns, attachment_tables)
+    symbol_fonts = any(font in doc.text for font in labels.SYMBOL_FONT_NAMES)
+    paper.sections = _sections(regions, symbol_fonts=symbol_fonts)
+    if regions.heading is None and paper.title is None:
         paper.warnings.append("classic page without a heading or a Betreff: no metadata found")
     return paper
 
@@ -86,12 +109,12 @@ def extract(doc: Document) -> Paper:
 # --- ids and metadata ----------------------------------------------------------------------------
 
 
-def _paper_id(doc: Document, root: HtmlElement) -> int | None:
+def _paper_id(doc: Document, regions: _Regions) -> int | None:
     head_end = doc.text.find("<body")
     match = labels.CLASSIC_OBJECT_ID.search(doc.text, 0, head_end if head_end > 0 else 8192)
     if match:
         return int(match[1] or match[2])
-    for raw in _strs(_PAPER_ID, root):
+    for raw in regions.id_values:
         value = raw.strip()
         found = int(value) if value.isdigit() else query_int(value, "VOLFDNR")
         if found is not None:
@@ -114,6 +137,20 @@ def _set_field(paper: Paper, fieldname: str, value_cell: HtmlElement | None) -> 
         setattr(paper, fieldname, value)
 
 
+def _links(el: HtmlElement) -> Iterator[HtmlElement]:
+    for link in el.iter("a"):
+        if link.get("href"):
+            yield link
+
+
+def _document_forms(el: HtmlElement) -> Iterator[HtmlElement]:
+    """``do027`` forms with a hidden DOLFDNR: the document buttons."""
+    for form in el.iter("form"):
+        if labels.CLASSIC_DOCUMENT_SCRIPT in (form.get("action") or "") and any(
+                i.get("name") == "DOLFDNR" for i in form.iter("input")):
+            yield form
+
+
 # --- Beratungsfolge -------------------------------------------------------------------------------
 
 
@@ -122,10 +159,10 @@ def _consultations(label_cell: HtmlElement) -> list[Consultation]:
     row = label_cell.getparent()
     if row is None:
         return []
-    rows = _els(_CONSULTATION_ROWS, row)
+    rows = _consultation_rows(row)
     if not rows:
         following = row.getnext()
-        rows = _els(_CONSULTATION_ROWS, following) if following is not None else []
+        rows = _consultation_rows(following) if following is not None else []
     result: list[Consultation] = []
     head: Consultation | None = None
     head_used = True
@@ -157,10 +194,15 @@ def _consultations(label_cell: HtmlElement) -> list[Consultation]:
     return result
 
 
+def _consultation_rows(el: HtmlElement) -> list[HtmlElement]:
+    return [tr for tr in el.iter("tr")
+            if not labels.CLASSIC_CONSULTATION_ROW_CLASSES.isdisjoint((tr.get("class") or "").split())]
+
+
 def _meeting(tr: HtmlElement, cells: list[HtmlElement], date_cell: HtmlElement) -> Consultation:
     item = Consultation(date=parse_date(inline_text(date_cell)))
     meeting_link = None
-    for link in _els(_LINKS, tr):
+    for link in _links(tr):
         href = link.get("href", "")
         if labels.CLASSIC_MEETING_SCRIPT in href and query_int(href, "SILFDNR") is not None:
             meeting_link = link
@@ -208,7 +250,7 @@ def _attachments(tables: list[HtmlElement]) -> list[Attachment]:
     """One entry per Anlage from the right-column list and the bottom table; sizes go to ``size``."""
     found: dict[tuple[str | None, str], Attachment] = {}
     for table in tables:
-        for link in _els(_LINKS, table):
+        for link in _links(table):
             href = link.get("href", "").strip()
             if not href or href.startswith(("#", "javascript:")):
                 continue
@@ -222,7 +264,7 @@ def _attachments(tables: list[HtmlElement]) -> list[Attachment]:
                 continue
             found[key] = Attachment(title=title, url=href, size=size,
                                     document_id=query_int(href, "DOLFDNR"))
-        for form in _els(_DOCUMENT_FORMS, table):
+        for form in _document_forms(table):
             item = _form_document(form, role="attachment")
             if item is not None and (None, item.title.casefold()) not in found:
                 found[(None, item.title.casefold())] = item
@@ -236,14 +278,14 @@ def _split_size(text: str) -> tuple[str, str | None]:
     return text[: match.start()].strip(), clean_inline(match[1])
 
 
-def _documents(root: HtmlElement, attachment_tables: list[HtmlElement]) -> list[Attachment]:
+def _documents(right_columns: list[HtmlElement], attachment_tables: list[HtmlElement]) -> list[Attachment]:
     """The paper's own files: ``do027`` buttons in the right column outside the Anlagen lists."""
-    inside = {id(form) for table in attachment_tables for form in _els(_DOCUMENT_FORMS, table)}
+    inside = [form for table in attachment_tables for form in _document_forms(table)]
     documents: list[Attachment] = []
     seen: set[int | None] = set()
-    for column in _els(_RIGHT_COLUMN, root):
-        for form in _els(_DOCUMENT_FORMS, column):
-            if id(form) in inside:
+    for column in right_columns:  # nested right-column cells repeat their forms: dedupe by DOLFDNR
+        for form in _document_forms(column):
+            if any(form is other for other in inside):
                 continue
             item = _form_document(form, role="document")
             if item is not None and item.document_id not in seen:
@@ -269,7 +311,7 @@ def _form_document(form: HtmlElement, *, role: str) -> Attachment | None:
 # --- text sections ------------------------------------------------------------------------------------
 
 
-def _sections(root: HtmlElement) -> list[Section]:
+def _sections(regions: _Regions, *, symbol_fonts: bool) -> list[Section]:
     """Text sections in page order.
 
     The heading is the right-column jump link's label where there is one (the page's own name for
@@ -277,23 +319,16 @@ def _sections(root: HtmlElement) -> list[Section]:
     else the document's heading line ("Sachverhalt:"), else the anchor's standard name. The text is
     the document as shown, its first line included.
     """
-    anchors = _els(_SECTION_ANCHORS, root)
-    if not anchors:
-        return []
-    jump_labels: dict[str, str] = {}
-    for link in _els(_JUMP_LINKS, root):
-        name = link.get("href", "")[1:]
-        text = inline_text(link)
-        if name and text and name not in jump_labels:
-            jump_labels[name] = text
-    anchor_ids = {id(a) for a in anchors}
+    anchors = regions.anchors
+    anchor_ids = {id(a) for a in anchors}  # the list keeps the proxies alive, so their ids are stable
     sections: list[Section] = []
     for anchor in anchors:
         parts = list(_section_elements(anchor, anchor_ids))
-        _symbol_bullets(parts)
+        if symbol_fonts:
+            _symbol_bullets(parts)
         text = _section_text(parts)
         first_line = _heading_line(parts, text)
-        jump = jump_labels.get(anchor.get("name", ""))
+        jump = regions.jump_labels.get(anchor.get("name", ""))
         if jump:
             heading: str | None = jump
         elif first_line:
@@ -307,34 +342,40 @@ def _sections(root: HtmlElement) -> list[Section]:
 def _section_elements(anchor: HtmlElement, anchor_ids: set[int]) -> Iterator[HtmlElement]:
     """The siblings after a section anchor up to the next anchor or the bottom Anlagen table."""
     for el in anchor.itersiblings():
-        if id(el) in anchor_ids or (el.tag == "a" and (el.get("name") or "").startswith("allris")):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if id(el) in anchor_ids or (tag == "a" and (el.get("name") or "").startswith("allris")):
             return
-        if el.tag == "table" and _els(_LABEL_CELLS, el):
+        if tag == "table" and labels.CLASSIC_TABLE_CLASS in (el.get("class") or "").split():
             return
-        if isinstance(el.tag, str):
+        if tag not in labels.EMBEDDED_HEAD_TAGS:
             yield el
 
 
 def _symbol_bullets(parts: Iterable[HtmlElement]) -> None:
     """Word bullets in Wingdings/Symbol spans become '•' (tick glyphs are left to the checkbox reader)."""
     for part in parts:
-        for span in _els(_SYMBOL_SPANS, part):
+        for span in part.iter("span"):
+            style = span.get("style") or ""
+            if not any(font in style for font in labels.SYMBOL_FONT_NAMES):
+                continue
             text = (span.text or "").strip()
             if len(text) == 1 and ord(text) in labels.SYMBOL_FONT_BULLET_CHARS and len(span) == 0:
                 span.text = labels.SYMBOL_FONT_BULLET_CHARS[ord(text)]
 
 
 def _section_text(parts: list[HtmlElement]) -> str:
-    chunks = []
+    """Paragraphs as lines: block marking and Word's empty spacer paragraphs leave blank lines."""
+    lines: list[str] = []
     for part in parts:
-        if part.tag in ("meta", "title", "link"):
-            continue
-        chunks.append(block_text(part))
+        lines.extend(block_text(part).split("\n"))
         if part.tail and part.tail.strip():
-            chunks.append(part.tail)
-    lines = clean_block("\n".join(chunks).translate(labels.SYMBOL_BULLETS)).split("\n")
-    # paragraphs as lines: block marking and Word's empty spacer paragraphs leave blank lines
-    return "\n".join(line for line in lines if line and not labels.EMBEDDED_PROLOG_LINE.match(line))
+            lines.append(clean_inline(part.tail))
+    text = "\n".join(line for line in lines if line and not labels.EMBEDDED_PROLOG_LINE.match(line))
+    if _PRIVATE_USE.search(text):
+        text = text.translate(labels.SYMBOL_BULLETS)
+    return text
 
 
 def _heading_line(parts: list[HtmlElement], text: str) -> str | None:
@@ -345,7 +386,20 @@ def _heading_line(parts: list[HtmlElement], text: str) -> str | None:
     if len(first.split()) > labels.SECTION_HEADING_MAX_WORDS:
         return None
     for part in parts:
-        for block in _els(_BLOCKS, part) or [part]:
+        for block in part.iter(*labels.SECTION_BLOCK_TAGS):
             if clean_inline(block.text_content()):
-                return first if _els(_HEADING_FORMAT, block) else None
+                return first if _formatted(block) else None
     return None
+
+
+def _formatted(block: HtmlElement) -> bool:
+    """True where a block is a header tag or holds bold, italic or underlined text."""
+    if block.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return True
+    for el in block.iter():
+        if el.tag in labels.SECTION_HEADING_FORMAT_TAGS:
+            return True
+        style = el.get("style")
+        if style and any(fragment in style for fragment in labels.SECTION_HEADING_FORMAT_STYLES):
+            return True
+    return False
