@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int
+from allris_parse.fields import block_text, inline_text, parse_date, query_int
 from allris_parse.models import Attachment, Consultation, Paper, Section
 from allris_parse.normalize import clean_inline, none_if_empty
 
@@ -212,9 +212,9 @@ def _meeting(tr: HtmlElement, cells: list[HtmlElement], date_cell: HtmlElement) 
     for form in tr.iter("form"):
         action = form.get("action", "")
         if item.meeting_id is None and labels.CLASSIC_MEETING_SCRIPT in action:
-            item.meeting_id = hidden_int(form, "SILFDNR")
+            item.meeting_id = _hidden_int(form, "SILFDNR")
         if item.agenda_item_id is None and labels.CLASSIC_AGENDA_ITEM_SCRIPT in action:
-            item.agenda_item_id = hidden_int(form, "TOLFDNR")
+            item.agenda_item_id = _hidden_int(form, "TOLFDNR")
     result_cell = _cell_with_class(cells, labels.CLASSIC_RESULT_CELL_CLASS)
     if result_cell is not None:
         item.result = none_if_empty(inline_text(result_cell))
@@ -280,13 +280,14 @@ def _split_size(text: str) -> tuple[str, str | None]:
 
 def _documents(right_columns: list[HtmlElement], attachment_tables: list[HtmlElement]) -> list[Attachment]:
     """The paper's own files: ``do027`` buttons in the right column outside the Anlagen lists."""
-    inside = [form for table in attachment_tables for form in _document_forms(table)]
+    done = [form for table in attachment_tables for form in _document_forms(table)]
     documents: list[Attachment] = []
     seen: set[int | None] = set()
-    for column in right_columns:  # nested right-column cells repeat their forms: dedupe by DOLFDNR
+    for column in right_columns:  # nested right-column cells hold the same forms again
         for form in _document_forms(column):
-            if any(form is other for other in inside):
+            if any(form is other for other in done):
                 continue
+            done.append(form)
             item = _form_document(form, role="document")
             if item is not None and item.document_id not in seen:
                 seen.add(item.document_id)
@@ -295,17 +296,35 @@ def _documents(right_columns: list[HtmlElement], attachment_tables: list[HtmlEle
 
 
 def _form_document(form: HtmlElement, *, role: str) -> Attachment | None:
-    button = form.find(".//input[@type='submit']")
-    label = button.get("value") if button is not None else None
-    title = clean_inline(label) if label else ""
+    title = ""
+    hidden: list[tuple[str, str]] = []
+    for field_ in form.iter("input"):
+        kind, name = field_.get("type"), field_.get("name")
+        if kind == "submit" and not title:
+            title = clean_inline(field_.get("value"))
+        elif kind == "hidden" and name:
+            hidden.append((name, field_.get("value") or ""))
     if not title:
         return None
-    hidden = [(str(i.get("name")), str(i.get("value", ""))) for i in form.iter("input")
-              if i.get("type") == "hidden" and i.get("name")]
-    action = form.get("action", "").strip()
-    url = f"{action}{'&' if '?' in action else '?'}{urlencode(hidden)}" if action and hidden else action or None
+    document_id = next((int(v) for k, v in hidden if k == "DOLFDNR" and v.strip().isdigit()), None)
+    action = (form.get("action") or "").strip()
+    query = "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in hidden)
+    url = f"{action}{'&' if '?' in action else '?'}{query}" if action and query else action or None
     return Attachment(title=title, url=url, role="document" if role == "document" else "attachment",
-                      document_id=hidden_int(form, "DOLFDNR"))
+                      document_id=document_id)
+
+
+def _quoted(value: str) -> str:
+    return value if value.isalnum() and value.isascii() else quote_plus(value)
+
+
+def _hidden_int(form: HtmlElement, name: str) -> int | None:
+    for field_ in form.iter("input"):
+        if field_.get("name") == name:
+            value = (field_.get("value") or "").strip()
+            if value.isdigit():
+                return int(value)
+    return None
 
 
 # --- text sections ------------------------------------------------------------------------------------
