@@ -200,7 +200,6 @@ NOT_PUBLIC_MARKERS: tuple[str, ...] = (
     "Keine Information verfügbar", "Zugriff verweigert", "noauth.asp", "nicht öffentlich zugänglich",
 )
 
-
 # --- classic ALLRIS net 3.x vo020 (full ``#rismain`` and print/embedded ``#rismain_raw`` layouts) ---------
 
 
@@ -380,26 +379,17 @@ MEETING_FIELD_IDS: dict[str, str] = {
     "sibetreff": "title", "sigremium": "committee", "sidatum": "date", "sizeit": "time",
     "sistatus": "status", "sistat": "status_note", "siraum": "location", "siort": "address",
 }
-MEETING_FIELD_IDS_XPATH = "//*[" + " or ".join(f"@id='{i}'" for i in MEETING_FIELD_IDS) + "]"
-#: ALLRIS 4 Grunddaten label/value pairs (fallback where a value has no known id).
-MEETING_HEAD_LABELS_XPATH = "//*[@id='headLeft']//dt | //*[@id='allris']/*[@id='head']//dt"
 #: Classic headings "Tagesordnung - <Bezeichnung>": the prefix is the page's, the rest the Sitzung's name.
 MEETING_HEADING_PREFIX = re.compile(r"^(?:Tagesordnung|Sitzung|Einladung)\s+-\s+", re.IGNORECASE)
 #: A heading the page generates from committee and date ("Schulausschuss - 01.09.2026"): not a title.
 MEETING_GENERATED_HEADING = re.compile(r"\s-\s+\d{1,2}\.\d{1,2}\.\d{2,4}\s*$")
-MEETING_HEADING_XPATH = "//*[@id='risname' or @id='risname_raw']//h1 | //h1[" + _has_class("title") + "]"
 #: Status words that say the Sitzung does not take place.
 MEETING_CANCELLED_WORDS: tuple[str, ...] = ("abgesagt", "ausgefallen", "entfällt", "entfallen", "fällt aus",
                                              "aufgehoben", "abgesetzt")
-#: Agenda rows: classic ``table.tl1`` rows ``tr.zl11``/``zl12``; ALLRIS 4 and ``_r`` ``table.toTable`` rows
-#: with a ``td.tonr`` (each ``tr`` once, even where a server doubles the table opening tag).
-CLASSIC_AGENDA_ROWS_XPATH = (f"//table[{_has_class('tl1')}]//tr[{_has_class('zl11')} or {_has_class('zl12')}]"
-                             f"[not(ancestor::tr[{_has_class('zl11')} or {_has_class('zl12')}])]")
-MODERN_AGENDA_ROWS_XPATH = (f"//tr[td[{_has_class('tonr')}]][ancestor::table[{_has_class('toTable')}]]"
-                            f"[not(ancestor::tr[td[{_has_class('tonr')}]])]")
 #: The grey addition to a Betreff ("(Referent: ...)"): classic ``span[@title='Zusatzinfo']``, modern
 #: ``span.zusatzinfo``.
-AGENDA_NOTE_XPATH = f".//span[@title='Zusatzinfo' or {_has_class('zusatzinfo')}]"
+AGENDA_NOTE_TITLE = "Zusatzinfo"
+AGENDA_NOTE_CLASS = "zusatzinfo"
 #: TOP numbers "Ö 1.2", "N 3", "NÖ 4": the marker says whether the item is public.
 AGENDA_NUMBER = re.compile(r"^(?P<marker>NÖ|NOE|Ö|OE|N)(?=[\s\d])", re.IGNORECASE)
 AGENDA_PUBLIC_MARKERS: dict[str, bool] = {"ö": True, "oe": True, "n": False, "nö": False, "noe": False}
@@ -420,22 +410,25 @@ RESULT_NORMALIZATION: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(beschlossen|zugestimmt|empfohlen)\b", "adopted"),
         (r"\berledigt\b", "settled"),
     ))
-#: Links and forms of an agenda row: the Vorlage (paper) and the Auszug (agenda item).
-AGENDA_PAPER_LINKS_XPATH = ".//a[contains(@href, 'vo020')]"
-AGENDA_PAPER_FORMS_XPATH = ".//form[contains(@action, 'vo020')]//input[@name='VOLFDNR']/@value"
-AGENDA_ITEM_LINKS_XPATH = ".//a[contains(@href, 'TOLFDNR=')]/@href"
-AGENDA_RESULT_BUTTON_XPATH = ".//form[contains(@action, 'to020')]//input[@type='submit']/@title"
+#: Scripts an agenda row links: the Vorlage (paper, its VOLFDNR) and the Auszug (agenda item, TOLFDNR);
+#: the Auszug button's title is the Beschlussart. Links to ``to010`` name other Sitzungen, not papers.
+AGENDA_PAPER_SCRIPT = "vo020"
+AGENDA_ITEM_SCRIPT = "to020"
+AGENDA_MEETING_SCRIPT = "to010"
 #: ALLRIS 4 element ids that carry the TOLFDNR ("link_48521", "betreff_48521").
 AGENDA_ITEM_ELEMENT_ID = re.compile(r"^(?:link|betreff|vo|to)_(\d+)$")
-#: Where the Sitzung's own SILFDNR shows: its agenda links, its Protokoll/Beschlüsse/export forms, the
-#: Grunddaten links of ALLRIS 4.
-MEETING_ID_XPATH = (
-    f"//td[{_has_class('text4')} or {_has_class('tonr')}]//a[contains(@href, 'SILFDNR=')]/@href"
-    " | //form[contains(@action, 'si01') or contains(@action, 'to010')][not(ancestor::table["
-    + _has_class("tl1") + "])]//input[@name='SILFDNR']/@value"
-    " | //a[contains(@href, 'to020') and contains(@href, 'SILFDNR=')]/@href"
-    " | //*[@id='sibetreff']//a[contains(@href, 'SILFDNR=')]/@href"
-)
+#: Classic regions found in one walk: label cells, the right column, the agenda table and its rows,
+#: the heading's container, and the document buttons' script.
+CLASSIC_LABEL_CLASS = "kb1"
+CLASSIC_RIGHT_COLUMN_CLASS = "me1"
+CLASSIC_AGENDA_TABLE_CLASS = "tl1"
+CLASSIC_AGENDA_ROW_CLASSES: frozenset[str] = frozenset({"zl11", "zl12"})
+CLASSIC_HEADING_IDS: frozenset[str] = frozenset({"risname", "risname_raw"})
+CLASSIC_DOCUMENT_SCRIPT = "do027"
+#: ALLRIS 4 / ``_r`` regions: heading class, agenda table class, documents panel, Grunddaten containers.
+MODERN_AGENDA_TABLE_CLASS = "toTable"
+MODERN_DOCUMENTS_PANEL_ID = "dokumenteHeaderPanel"
+MODERN_HEAD_CONTAINER_IDS: frozenset[str] = frozenset({"headLeft", "head"})
 #: Documents of the Sitzung: classic right-column ``do027`` forms; ALLRIS 4 ``a.doclink`` in the panel.
 MEETING_DOCUMENT_LINKS_XPATH = (
     f"//*[@id='dokumenteHeaderPanel']//a[{_has_class('doclink')}][@href and @href != '#']")

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from allris_parse import labels
-from allris_parse.fields import hidden_int, parse_date, parse_time_range, query_int
+from allris_parse.fields import hidden_int, inline_text, parse_date, parse_time_range
 from allris_parse.models import AgendaEntry, Attachment, Meeting
 from allris_parse.normalize import clean_inline
 
-_MEETING_ID = etree.XPath(labels.MEETING_ID_XPATH)
 _OBJECT_ID = labels.CLASSIC_OBJECT_ID
+
+
+_PARAMS = {name: re.compile(rf"[?&;]{name}=(\d+)", re.IGNORECASE) for name in ("SILFDNR", "TOLFDNR", "VOLFDNR")}
+
+
+def param(href: str | None, name: str) -> int | None:
+    """An id parameter of a link, read with a precompiled regex (cheaper than parsing the query)."""
+    match = _PARAMS[name].search(href) if href else None
+    return int(match[1]) if match else None
 
 
 def elements(xpath: etree.XPath, node: HtmlElement) -> list[HtmlElement]:
@@ -102,19 +112,13 @@ def split_note(text: str, note: str) -> tuple[str, str | None]:
     return text.replace(note, " ").strip(), note
 
 
-def meeting_id(doc_text: str, root: HtmlElement) -> int | None:
-    """The Sitzung's SILFDNR: ``<meta name="objectID">`` on classic pages, else the page's own links/forms."""
+def meeting_id(doc_text: str, own_links: list[int | None]) -> int | None:
+    """The Sitzung's SILFDNR: ``<meta name="objectID">`` on classic pages, else the page's own agenda
+    links (those naming a TOLFDNR too) or Grunddaten/form values the extractor collected."""
     match = _OBJECT_ID.search(doc_text[:20000])
     if match:
         return int(match[1] or match[2])
-    for raw in strings(_MEETING_ID, root):
-        value = raw.strip()
-        if value.isdigit():
-            return int(value)
-        found = query_int(value, "SILFDNR")
-        if found is not None:
-            return found
-    return None
+    return next((value for value in own_links if value is not None), None)
 
 
 def item_id_from_element_ids(row: HtmlElement) -> int | None:
@@ -138,3 +142,78 @@ def form_document(form: HtmlElement) -> Attachment | None:
     action = form.get("action", "").strip()
     url = f"{action}{'&' if '?' in action else '?'}{urlencode(hidden)}" if action and hidden else action or None
     return Attachment(title=title, url=url, role="document", document_id=hidden_int(form, "DOLFDNR"))
+
+
+@dataclass
+class RowScan:
+    """What one walk over an agenda row finds: ids, the paper, the result button, notes, cell roles."""
+
+    item_id_form: int | None = None
+    item_id_link: int | None = None
+    meeting_id: int | None = None
+    paper_reference: str | None = None
+    paper_id: int | None = None
+    result: str | None = None
+    notes: list[HtmlElement] = field(default_factory=list)
+    item_link_cells: list[HtmlElement] = field(default_factory=list)
+    busy_cells: set[int] = field(default_factory=set)
+
+    @property
+    def item_id(self) -> int | None:
+        return self.item_id_form if self.item_id_form is not None else self.item_id_link
+
+
+def scan_row(cells: list[HtmlElement]) -> RowScan:
+    """Walk the links, inputs and spans of a row's cells once (no XPath per row)."""
+    scan = RowScan()
+    for cell in cells:
+        for node in cell.iter("a", "input", "span", "form"):
+            tag = node.tag
+            if tag == "a":
+                _scan_link(scan, cell, node)
+            elif tag == "input":
+                _scan_input(scan, node)
+            elif tag == "span":
+                if (node.get("title") == labels.AGENDA_NOTE_TITLE
+                        or labels.AGENDA_NOTE_CLASS in node.get("class", "").split()):
+                    scan.notes.append(node)
+            else:
+                scan.busy_cells.add(id(cell))
+    return scan
+
+
+def _scan_link(scan: RowScan, cell: HtmlElement, link: HtmlElement) -> None:
+    href = link.get("href") or ""
+    if labels.AGENDA_ITEM_SCRIPT in href and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
+        scan.item_link_cells.append(cell)
+    if scan.item_id_link is None and "TOLFDNR=" in href:
+        scan.item_id_link = param(href, "TOLFDNR")
+        if scan.meeting_id is None:
+            scan.meeting_id = param(href, "SILFDNR")
+    if labels.AGENDA_PAPER_SCRIPT in href or labels.AGENDA_MEETING_SCRIPT in href:
+        if labels.AGENDA_PAPER_SCRIPT in href and scan.paper_reference is None and (reference := inline_text(link)):
+            scan.paper_reference = reference
+            scan.paper_id = param(href, "VOLFDNR") or scan.paper_id
+        if labels.AGENDA_ITEM_SCRIPT not in href:
+            scan.busy_cells.add(id(cell))
+
+
+def _scan_input(scan: RowScan, node: HtmlElement) -> None:
+    name = node.get("name")
+    value = (node.get("value") or "").strip()
+    if name == "TOLFDNR" and value.isdigit() and scan.item_id_form is None:
+        scan.item_id_form = int(value)
+    elif name == "VOLFDNR" and value.isdigit() and scan.paper_id is None:
+        scan.paper_id = int(value)
+    elif node.get("type") == "submit" and scan.result is None:
+        form = next(node.iterancestors("form"), None)
+        if form is not None and labels.AGENDA_ITEM_SCRIPT in form.get("action", ""):
+            scan.result = node.get("title")
+
+
+def title_and_note(cell: HtmlElement, notes: list[HtmlElement]) -> tuple[str | None, str | None]:
+    """A Betreff cell's text without its Zusatzinfo, and the Zusatzinfo."""
+    own = [n for n in notes if any(a is cell for a in n.iterancestors("td"))]
+    note = " ".join(t for n in own if (t := inline_text(n)))
+    title, note_text = split_note(inline_text(cell), note)
+    return title or None, note_text

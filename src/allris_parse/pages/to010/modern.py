@@ -14,107 +14,107 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import inline_text, query_int
 from allris_parse.models import AgendaEntry, Attachment, Meeting
-from allris_parse.normalize import clean_inline
 from allris_parse.pages.to010 import common
-
-_FIELD_IDS = etree.XPath(labels.MEETING_FIELD_IDS_XPATH)
-_HEAD_LABELS = etree.XPath(labels.MEETING_HEAD_LABELS_XPATH)
-_HEADING = etree.XPath(labels.MEETING_HEADING_XPATH)
-_DOCUMENTS = etree.XPath(labels.MEETING_DOCUMENT_LINKS_XPATH)
-_ROWS = etree.XPath(labels.MODERN_AGENDA_ROWS_XPATH)
-_NOTE = etree.XPath(labels.AGENDA_NOTE_XPATH)
-_PAPER_LINKS = etree.XPath(labels.AGENDA_PAPER_LINKS_XPATH)
-_ITEM_LINKS = etree.XPath(labels.AGENDA_ITEM_LINKS_XPATH)
-_HIDDEN = etree.XPath(".//*[@hidden or @data-wicket-placeholder]")
 
 
 def extract(doc: Document) -> Meeting:
     """The meeting fields an ALLRIS 4 or ``_r`` page shows."""
     root = doc.html
     meeting = Meeting(source=doc.source())
-    meeting.meeting_id = common.meeting_id(doc.text, root)
     found: dict[str, HtmlElement] = {}
-    for el in common.elements(_FIELD_IDS, root):
-        found.setdefault(el.get("id", ""), el)
+    label_terms: list[HtmlElement] = []
+    headings: list[HtmlElement] = []
+    tables: list[HtmlElement] = []
+    panels: list[HtmlElement] = []
+    for el in root.iter("span", "dt", "h1", "table", "aside", "div"):  # one cheap walk
+        el_id = el.get("id")
+        if el_id in labels.MEETING_FIELD_IDS:
+            found.setdefault(el_id, el)
+        elif el_id == labels.MODERN_DOCUMENTS_PANEL_ID:
+            panels.append(el)
+        elif el.tag == "dt":
+            label_terms.append(el)
+        elif el.tag == "h1":
+            if labels.MODERN_HEADING_CLASS in el.get("class", "").split():
+                headings.append(el)
+        elif el.tag == "table" and labels.MODERN_AGENDA_TABLE_CLASS in el.get("class", "").split():
+            tables.append(el)
     for element_id, el in found.items():
         fieldname = labels.MEETING_FIELD_IDS[element_id]
         if fieldname == "status_note" and "sistatus" not in found:
             fieldname = "status"  # ``_r`` pages: ``sistat`` is the status itself
         common.set_field(meeting, fieldname, inline_text(el))
-    for dt in common.elements(_HEAD_LABELS, root):
+    for dt in label_terms:
         label_field = labels.MEETING_FIELD_LABELS.get(labels.label_key(inline_text(dt)))
         dd = dt.getnext()
-        if label_field and dd is not None and dd.tag == "dd":
+        if label_field and dd is not None and dd.tag == "dd" and any(
+                a.get("id") in labels.MODERN_HEAD_CONTAINER_IDS for a in dt.iterancestors("div")):
             common.set_field(meeting, label_field, inline_text(dd))
     if meeting.title is None:
-        for heading in common.elements(_HEADING, root):
+        for heading in headings:
             if title := common.heading_title(inline_text(heading)):
                 meeting.title = title
                 break
-    meeting.documents = _documents(root, doc.url)
-    meeting.agenda_items = [item for row in common.elements(_ROWS, root) if (item := _item(row))]
+    meeting.documents = _documents(panels, doc.url)
+    own_links: list[int | None] = []
+    meeting.agenda_items = [item for row in _rows(tables) if (item := _item(row, own_links))]
+    title_el = found.get("sibetreff")
+    if title_el is not None:
+        own_links.extend(common.param(a.get("href"), "SILFDNR") for a in title_el.iter("a"))
+    meeting.meeting_id = common.meeting_id(doc.text, own_links)
     return common.finish(meeting)
 
 
-def _documents(root: HtmlElement, base: str | None) -> list[Attachment]:
+def _rows(tables: list[HtmlElement]) -> list[HtmlElement]:
+    """Rows with a ``td.tonr``, each once (a server quirk doubles the table opening tag)."""
+    rows: list[HtmlElement] = []
+    seen: set[int] = set()
+    visited: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
+    for table in tables:
+        for tr in table.iter("tr"):
+            if id(tr) in seen:
+                continue
+            seen.add(id(tr))
+            visited.append(tr)
+            if any("tonr" in td.get("class", "").split() for td in tr.iterfind("td")):
+                rows.append(tr)
+    return rows
+
+
+def _documents(panels: list[HtmlElement], base: str | None) -> list[Attachment]:
     found: dict[str, Attachment] = {}
-    for a in common.elements(_DOCUMENTS, root):
-        title = inline_text(a)
-        href = a.get("href")
-        if title and title not in found:
-            found[title] = Attachment(title=title, role="document",
-                                      url=urljoin(base, href) if base and href else href or None,
-                                      document_id=query_int(href, "DOLFDNR"))
+    for panel in panels:
+        for a in panel.iter("a"):
+            href = a.get("href")
+            if "doclink" not in a.get("class", "").split() or not href or href == "#":
+                continue
+            title = inline_text(a)
+            if title and title not in found:
+                found[title] = Attachment(title=title, role="document",
+                                          url=urljoin(base, href) if base else href,
+                                          document_id=query_int(href, "DOLFDNR"))
     return list(found.values())
 
 
-def _cell(row: HtmlElement, name: str) -> HtmlElement | None:
-    for cell in row.iterfind("td"):
-        if name in cell.get("class", "").split():
-            return cell
-    return None
-
-
-def _item(row: HtmlElement) -> AgendaEntry | None:
+def _item(row: HtmlElement, own_links: list[int | None]) -> AgendaEntry | None:
     """One agenda row; None for group rows ("Öffentlicher Teil") without a TOP number."""
-    number = inline_text(_cell(row, "tonr"))
+    cells = {name: cell for cell in row.iterfind("td") for name in cell.get("class", "").split()}
+    number = inline_text(cells.get("tonr"))
     if not number:
         return None
-    subject = _cell(row, "tobetreff")
-    title, note = _title(subject) if subject is not None else (None, None)
-    paper_reference, paper_id = None, None
-    papers = _cell(row, "tovonr")
-    if papers is not None:
-        for link in common.elements(_PAPER_LINKS, papers):
-            if reference := inline_text(link):
-                paper_reference, paper_id = reference, query_int(link.get("href"), "VOLFDNR")
-                break
-    result = _cell(row, "tobanr")
-    return common.entry(number, title, note=note, paper_reference=paper_reference, paper_id=paper_id,
-                        agenda_item_id=_item_id(row), result=inline_text(result) if result is not None else None,
-                        role=inline_text(_cell(row, "tozunr")))
-
-
-def _title(cell: HtmlElement) -> tuple[str | None, str | None]:
-    for hidden in common.elements(_HIDDEN, cell):
-        hidden.drop_tree()
-    text = inline_text(cell)
-    notes = common.elements(_NOTE, cell)
-    note = " ".join(clean_inline(inline_text(n)) for n in notes) if notes else ""
-    title, note_text = common.split_note(text, note)
-    return title or None, note_text
-
-
-def _item_id(row: HtmlElement) -> int | None:
-    """The TOLFDNR: a link of the row naming one, else the ALLRIS 4 element ids ("link_48521")."""
-    for href in common.strings(_ITEM_LINKS, row):
-        if (value := query_int(href, "TOLFDNR")) is not None:
-            return value
-    return common.item_id_from_element_ids(row)
+    scan = common.scan_row([cells[name] for name in ("tonr", "tobetreff", "tovonr") if name in cells])
+    own_links.append(scan.meeting_id)
+    subject = cells.get("tobetreff")
+    title, note = common.title_and_note(subject, scan.notes) if subject is not None else (None, None)
+    result = cells.get("tobanr")
+    item_id = scan.item_id if scan.item_id is not None else common.item_id_from_element_ids(row)
+    return common.entry(number, title, note=note, paper_reference=scan.paper_reference,
+                        paper_id=scan.paper_id if scan.paper_reference else None, agenda_item_id=item_id,
+                        result=inline_text(result) if result is not None else None,
+                        role=inline_text(cells.get("tozunr")))
