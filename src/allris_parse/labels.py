@@ -429,9 +429,6 @@ CLASSIC_DOCUMENT_SCRIPT = "do027"
 MODERN_AGENDA_TABLE_CLASS = "toTable"
 MODERN_DOCUMENTS_PANEL_ID = "dokumenteHeaderPanel"
 MODERN_HEAD_CONTAINER_IDS: frozenset[str] = frozenset({"headLeft", "head"})
-#: Documents of the Sitzung: classic right-column ``do027`` forms; ALLRIS 4 ``a.doclink`` in the panel.
-MEETING_DOCUMENT_LINKS_XPATH = (
-    f"//*[@id='dokumenteHeaderPanel']//a[{_has_class('doclink')}][@href and @href != '#']")
 
 # --- Auszug (to020): one Tagesordnungspunkt (pages/to020/) --------------------------------------
 
