@@ -13,27 +13,13 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from allris_parse import labels
-from allris_parse.fields import block_text, inline_text
+from allris_parse.fields import block_text, elements, inline_text
 
 _ANCHORS = XPath("//a[starts-with(@name, 'allris')]")
 _JUMP_LINKS = XPath(labels.CLASSIC_JUMP_LINKS_XPATH)
 _SYMBOL_SPANS = XPath(labels.SYMBOL_FONT_SPANS_XPATH)
 #: Elements of an embedded document's head that the parser leaves in the body.
 _HEAD_TAGS = frozenset({"meta", "title", "link", "style", "script"})
-
-
-def elements(xpath: XPath, el: HtmlElement) -> list[HtmlElement]:
-    """The elements a compiled XPath finds (typed for mypy; text results are left out)."""
-    found = xpath(el)
-    return [x for x in found if isinstance(x, HtmlElement)] if isinstance(found, list) else []
-
-
-def strings(xpath: XPath, el: HtmlElement) -> list[str]:
-    """The attribute or text values a compiled XPath finds."""
-    found = xpath(el)
-    if isinstance(found, list):
-        return [str(x) for x in found if isinstance(x, str)]
-    return [found] if isinstance(found, str) else []
 
 
 @dataclass(frozen=True)

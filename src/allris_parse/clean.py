@@ -8,6 +8,7 @@ import lxml.html
 from lxml import etree
 
 from allris_parse import labels
+from allris_parse.fields import elements
 
 _NOISE = etree.XPath(labels.HTML_NOISE_XPATH)
 
@@ -15,7 +16,7 @@ _NOISE = etree.XPath(labels.HTML_NOISE_XPATH)
 def strip_html_noise(root: lxml.html.HtmlElement) -> None:
     """Remove interface elements (scripts, toggles, placeholders, legends, banners) in place."""
     etree.strip_elements(root, *labels.HTML_NOISE_TAGS, with_tail=False)
-    for el in _NOISE(root):
+    for el in elements(_NOISE, root):
         if el.getparent() is not None:
             el.drop_tree()
 

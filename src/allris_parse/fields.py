@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from allris_parse.normalize import clean_block, clean_inline
@@ -139,15 +139,21 @@ def has_currency(text: str) -> bool:
 # --- ids in links and forms -------------------------------------------------------------------
 
 
+_QUERY_PARAMS: dict[str, re.Pattern[str]] = {}
+
+
 def query_int(href: str | None, name: str) -> int | None:
-    """An integer query parameter of a link ('to010.asp?SILFDNR=3358' -> 3358), case-insensitive."""
+    """An integer query parameter of a link ('to010.asp?SILFDNR=3358' -> 3358), case-insensitive.
+
+    A precompiled regex per name: cheaper than parsing the whole query for each link of a page.
+    """
     if not href:
         return None
-    query = parse_qs(urlsplit(href).query)
-    for key, values in query.items():
-        if key.upper() == name.upper() and values and values[0].strip().isdigit():
-            return int(values[0])
-    return None
+    pattern = _QUERY_PARAMS.get(name)
+    if pattern is None:
+        pattern = _QUERY_PARAMS[name] = re.compile(rf"[?&;]{re.escape(name)}=\s*(\d+)", re.IGNORECASE)
+    match = pattern.search(href)
+    return int(match[1]) if match else None
 
 
 def hidden_int(el: HtmlElement, name: str) -> int | None:
@@ -156,3 +162,18 @@ def hidden_int(el: HtmlElement, name: str) -> int | None:
         if str(value).strip().isdigit():
             return int(value)
     return None
+
+
+# --- typed results of compiled XPaths -------------------------------------------------------------
+
+
+def elements(xpath: XPath, node: HtmlElement) -> list[HtmlElement]:
+    """The elements a compiled XPath finds (typed for mypy: lxml's result type is a wide union)."""
+    found = xpath(node)
+    return [x for x in found if isinstance(x, HtmlElement)] if isinstance(found, list) else []
+
+
+def strings(xpath: XPath, node: HtmlElement) -> list[str]:
+    """The attribute or text values a compiled XPath finds."""
+    found = xpath(node)
+    return [str(x) for x in found if isinstance(x, str)] if isinstance(found, list) else []

@@ -21,10 +21,10 @@ EXTRACTORS: dict[str, Extractor] = {
     "au020": au020.extract,
     "fr020": fr020.extract,
     "fr010": fr020.extract_list,
+    "kp020": kp020.extract,
+    "to010": to010.extract,
     "to020": to020.extract,
     "vo040": vo040.extract,
-    "to010": to010.extract,
-    "kp020": kp020.extract,
 }
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from lxml.etree import XPath
 
 from allris_parse import labels
-from allris_parse.aspose import elements
 from allris_parse.document import Document
-from allris_parse.fields import inline_text, parse_date, query_int
+from allris_parse.fields import elements, inline_text, parse_date, query_int
 from allris_parse.models import PaperList, PaperListEntry
 
 _ROWS = XPath(labels.PAPER_LIST_ROWS_XPATH)

@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from allris_parse import labels
-from allris_parse.fields import hidden_int, inline_text, parse_date, parse_time_range
+from allris_parse.fields import hidden_int, inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import AgendaEntry, Attachment, Meeting
 from allris_parse.normalize import clean_inline
 
 _OBJECT_ID = labels.CLASSIC_OBJECT_ID
-
-
-_PARAMS = {name: re.compile(rf"[?&;]{name}=(\d+)", re.IGNORECASE) for name in ("SILFDNR", "TOLFDNR", "VOLFDNR")}
-
-
-def param(href: str | None, name: str) -> int | None:
-    """An id parameter of a link, read with a precompiled regex (cheaper than parsing the query)."""
-    match = _PARAMS[name].search(href) if href else None
-    return int(match[1]) if match else None
-
-
-def elements(xpath: etree.XPath, node: HtmlElement) -> list[HtmlElement]:
-    """The elements an XPath finds (typed for mypy; lxml's result type is a wide union)."""
-    result = xpath(node)
-    return [r for r in result if isinstance(r, HtmlElement)] if isinstance(result, list) else []
-
-
-def strings(xpath: etree.XPath, node: HtmlElement) -> list[str]:
-    """The attribute values an XPath finds."""
-    result = xpath(node)
-    return [str(r) for r in result if isinstance(r, str)] if isinstance(result, list) else []
 
 
 def set_field(meeting: Meeting, fieldname: str, value: str) -> None:
@@ -187,13 +164,13 @@ def _scan_link(scan: RowScan, cell: HtmlElement, link: HtmlElement) -> None:
     if labels.AGENDA_ITEM_SCRIPT in href and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
         scan.item_link_cells.append(cell)
     if scan.item_id_link is None and "TOLFDNR=" in href:
-        scan.item_id_link = param(href, "TOLFDNR")
+        scan.item_id_link = query_int(href, "TOLFDNR")
         if scan.meeting_id is None:
-            scan.meeting_id = param(href, "SILFDNR")
+            scan.meeting_id = query_int(href, "SILFDNR")
     if labels.AGENDA_PAPER_SCRIPT in href or labels.AGENDA_MEETING_SCRIPT in href:
         if labels.AGENDA_PAPER_SCRIPT in href and scan.paper_reference is None and (reference := inline_text(link)):
             scan.paper_reference = reference
-            scan.paper_id = param(href, "VOLFDNR") or scan.paper_id
+            scan.paper_id = query_int(href, "VOLFDNR") or scan.paper_id
         if labels.AGENDA_ITEM_SCRIPT not in href:
             scan.busy_cells.add(id(cell))
 

@@ -66,7 +66,7 @@ def extract(doc: Document) -> Meeting:
     meeting.agenda_items = [item for row in _rows(tables) if (item := _item(row, own_links))]
     title_el = found.get("sibetreff")
     if title_el is not None:
-        own_links.extend(common.param(a.get("href"), "SILFDNR") for a in title_el.iter("a"))
+        own_links.extend(query_int(a.get("href"), "SILFDNR") for a in title_el.iter("a"))
     meeting.meeting_id = common.meeting_id(doc.text, own_links)
     return common.finish(meeting)
 

@@ -8,9 +8,8 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from allris_parse import aspose, labels
-from allris_parse.aspose import elements, strings
 from allris_parse.document import Document
-from allris_parse.fields import block_text, hidden_int, inline_text, query_int
+from allris_parse.fields import block_text, elements, hidden_int, inline_text, query_int, strings
 from allris_parse.models import AgendaItem, Section
 
 _HEADING = XPath(labels.CLASSIC_HEADING_XPATH
