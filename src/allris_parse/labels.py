@@ -19,7 +19,7 @@ PAGE_TYPE_CODES: tuple[str, ...] = (
 HTML_PAGE_MARKERS: tuple[tuple[str, str], ...] = (
     # the calendar table alone, e.g. a Wicket <ajax-response> part of an ALLRIS 4 si010 page
     ("si010", "//table[contains(concat(' ', normalize-space(@class), ' '), ' calenderView ')]"),
-    ("vo020", "//*[@id='vobetreff'] | //a[@name='allrisBV' or @name='allrisSV']"
+    ("vo020", "id('vobetreff') | //a[@name='allrisBV' or @name='allrisSV']"
               " | //td[@class='kb1'][starts-with(normalize-space(.), 'Beratungsfolge')]"),
     ("to020", "//a[@name='allrisWP' or @name='allrisBS' or @name='allrisAE']"),
     ("to010", "//table[contains(concat(' ', @class, ' '), ' tl1 ')] | //table[contains(@class, 'toTable')]"),
@@ -190,10 +190,13 @@ HTML_NOISE_TAGS: tuple[str, ...] = ("script", "style", "noscript", "head", "ifra
 HTML_NOISE_XPATH = "id('legende') | id('risdeco')"
 
 
+_NOISE_LINE_START = re.compile("|".join(f"(?:{p.pattern})" for p in NOISE_LINE_PATTERNS))
+
+
 def is_noise_line(line: str) -> bool:
     """True for a line that is interface text (a toggle, a placeholder, page chrome)."""
     stripped = line.strip()
-    return stripped in NOISE_LINES or any(p.match(stripped) for p in NOISE_LINE_PATTERNS)
+    return stripped in NOISE_LINES or _NOISE_LINE_START.match(stripped) is not None
 
 #: Phrases of pages that withhold their content.
 NOT_PUBLIC_MARKERS: tuple[str, ...] = (
@@ -208,7 +211,7 @@ def _has_class(name: str) -> str:
 
 
 #: The page heading "Drucksache - 22-2402" (full layout ``#risname``, embedded/print ``#risname_raw``).
-CLASSIC_HEADING_XPATH = "//*[@id='risname' or @id='risname_raw']//h1"
+CLASSIC_HEADING_XPATH = "id('risname')//h1 | id('risname_raw')//h1"
 #: "<Vorlageart> - <Nummer>" in that heading; the part after the first " - " is the reference.
 CLASSIC_HEADING = re.compile(r"^(?P<kind>.+?)\s+-\s+(?P<reference>\S.*)$")
 #: Label cells of the metadata table, the right column and the bottom Anlagen table.

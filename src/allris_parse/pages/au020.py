@@ -11,20 +11,24 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
-from allris_parse.fields import inline_text, parse_date, query_int
+from allris_parse.fields import elements, inline_text, parse_date, query_int
 from allris_parse.models import Membership, Organization
 from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import cell_text, cells_by_role, header_roles
 
-_PERSON_TABLES = (
-    f"//table[.//a[contains(@href, '{labels.PERSON_SCRIPT}')][contains(@href, '{labels.PERSON_ID}=')]"
-    f" or .//input[@name='{labels.PERSON_ID}']]"
+#: The innermost tables holding person links or forms (found from the links: a table-first XPath
+#: would search every nested layout table's whole subtree again).
+_PERSON_TABLES = XPath(
+    f"//a[contains(@href, '{labels.PERSON_SCRIPT}')][contains(@href, '{labels.PERSON_ID}=')]/ancestor::table[1]"
+    f" | //input[@name='{labels.PERSON_ID}']/ancestor::table[1]"
 )
+_HEADINGS = tuple(XPath(x) for x in (labels.CLASSIC_HEADING_XPATH, labels.MODERN_HEADING_XPATH, "//h1"))
 
 
 _PERSON_HREF = re.compile(rf"{labels.PERSON_SCRIPT}[^?#]*\?(?:[^#]*&)?{labels.PERSON_ID}=(\d+)", re.IGNORECASE)
@@ -55,8 +59,8 @@ def read_organization(doc: Document, page_type: Literal["au020", "fr020"], scrip
 
 def page_heading(root: HtmlElement) -> str | None:
     """The page's h1 as shown (classic ``#risname h1``, modern ``h1.title``, else the first h1)."""
-    for xpath in (labels.CLASSIC_HEADING_XPATH, labels.MODERN_HEADING_XPATH, "//h1"):
-        for el in root.xpath(xpath):
+    for xpath in _HEADINGS:
+        for el in elements(xpath, root):
             text = none_if_empty(inline_text(el))
             if text:
                 return text
@@ -80,9 +84,7 @@ def page_id(doc: Document, script: str, id_name: str) -> int | None:
 def read_members(root: HtmlElement) -> list[Membership]:
     """Every member row of the page's person tables, in page order."""
     members: list[Membership] = []
-    for table in root.xpath(_PERSON_TABLES):
-        if table.xpath(".//table"):
-            continue  # a layout table around the roster; the roster itself is read
+    for table in elements(_PERSON_TABLES, root):
         roles = header_roles(table, labels.MEMBER_COLUMNS)
         for row in table.iter("tr"):
             member = _member(row, roles)
