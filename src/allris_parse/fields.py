@@ -31,7 +31,7 @@ def _mark_blocks(el: HtmlElement) -> None:
         cell.tail = " " + cell.tail if cell.tail else " "
 
 
-def _text_of(el: HtmlElement) -> str:
+def text_of(el: HtmlElement) -> str:
     """``"".join(el.itertext())`` serialised in C: the same string, about 40x faster on span soup."""
     return str(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
 
@@ -43,7 +43,7 @@ def block_text(el: HtmlElement | None) -> str:
     if not len(el):  # a leaf: no layout to keep
         return clean_block(el.text)
     _mark_blocks(el)
-    return clean_block(_text_of(el))
+    return clean_block(text_of(el))
 
 
 def inline_text(el: HtmlElement | None) -> str:
@@ -53,7 +53,7 @@ def inline_text(el: HtmlElement | None) -> str:
     if not len(el):  # a leaf: no layout to keep
         return clean_inline(el.text)
     _mark_blocks(el)
-    return clean_inline(_text_of(el))
+    return clean_inline(text_of(el))
 
 
 # --- dates and times --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from allris_parse import labels
-from allris_parse.fields import inline_text
+from allris_parse.fields import inline_text, text_of
 from allris_parse.normalize import clean_inline
 
 
@@ -57,6 +57,11 @@ def cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[H
     return grouped
 
 
+def is_header_row(row: HtmlElement) -> bool:
+    """True for a row with ``th`` cells (a child loop: cheaper than an ElementPath ``find``)."""
+    return any(cell.tag == "th" for cell in row)
+
+
 def has_class(el: HtmlElement, name: str) -> bool:
     """True where ``el`` has the CSS class ``name``."""
     return name in (el.get("class") or "").split()
@@ -67,6 +72,8 @@ def cell_text(el: HtmlElement | None) -> str:
     hold one value (a ``div``/``a``/``span`` around it); a ``<br>`` becomes a space."""
     if el is None:
         return ""
-    if el.find(".//br") is not None:
+    if not len(el):
+        return clean_inline(el.text)
+    if next(el.iter("br"), None) is not None:
         return inline_text(el)
-    return clean_inline("".join(el.itertext()))
+    return clean_inline(text_of(el))

@@ -20,7 +20,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, inline_text, parse_date, query_int
 from allris_parse.models import Membership, Organization
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, cells_by_role, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, header_roles, is_header_row
 
 #: The innermost tables holding person links or forms (found from the links: a table-first XPath
 #: would search every nested layout table's whole subtree again).
@@ -98,7 +98,7 @@ def _first_text(cells: list[HtmlElement]) -> str | None:
 
 
 def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
-    if row.find("th") is not None:
+    if is_header_row(row):
         return None
     cells = cells_by_role(row, roles)
     link, person_id, form_id = None, None, None

@@ -15,7 +15,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import parse_date, query_int
 from allris_parse.models import Membership, Person
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, cells_by_role, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, header_roles, is_header_row
 from allris_parse.pages.au020 import page_heading, page_id
 
 _ORGANIZATION_LINKS = (
@@ -53,7 +53,7 @@ def _first_text(cells: list[HtmlElement]) -> str | None:
 
 
 def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> Membership | None:
-    if row.find("th") is not None:
+    if is_header_row(row):
         return None
     links = row.xpath(_ORGANIZATION_LINKS)
     if not links:

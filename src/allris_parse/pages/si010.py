@@ -25,7 +25,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import CalendarEntry, MeetingCalendar
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, cells_by_role, has_class, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, has_class, header_roles, is_header_row
 
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
 _MEETING_LINKS = f".//a[contains(@href, '{labels.CLASSIC_MEETING_SCRIPT}')][contains(@href, 'SILFDNR')]"
@@ -108,7 +108,7 @@ def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: Meeti
     current_day: int | None = None
     current_date: dt.date | None = None
     for row in _rows(table):
-        if row.find("th") is not None:
+        if is_header_row(row):
             continue
         cells = _classed_cells(row) if classed or not roles else cells_by_role(row, roles)
         if not cells and not classed:
