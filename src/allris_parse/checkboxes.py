@@ -435,8 +435,13 @@ _LABEL_HINT = re.compile(r"finanzielle auswirkung|menschen mit (beeinträchtigun
 def read_lines(lines: Sequence[str]) -> FormReading:
     """Checkbox groups of a text rendering."""
     joined = "\n".join(lines)
-    if not _TEXT_HINT.search(joined) and not _LABEL_HINT.search(joined):
-        return FormReading()
+    if not _TEXT_HINT.search(joined):
+        # No box anywhere: only a known form whose options stand without ticks can be reported, and it
+        # starts at its label, so the lines before it need no reading.
+        first = next((i for i, line in enumerate(lines) if _LABEL_HINT.search(line)), None)
+        if first is None:
+            return FormReading()
+        lines = lines[first:]
     tokens: list[_Token] = []
     for line in lines:
         if line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell

@@ -85,7 +85,7 @@ def decode(data: bytes) -> Decoded:
 
 
 def _decode(data: bytes) -> Decoded:
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError("empty input")
     for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                       (codecs.BOM_UTF16_BE, "utf-16-be")):
