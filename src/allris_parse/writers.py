@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -12,9 +13,8 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-from allris_parse.models import Record
+from allris_parse.models import RECORD_TYPES, Record
 
-FORMATS = ("json", "jsonl", "csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -139,6 +139,29 @@ def _child_types(record_type: type[BaseModel]) -> dict[str, type[BaseModel]]:
             if _is_list(info.annotation) and (item_type := _model_in(info.annotation)) is not None}
 
 
+def _kind(record_type: type[Record]) -> str:
+    return str(record_type.model_fields["kind"].default)
+
+
+def _linked_table_names() -> dict[tuple[str, str], str]:
+    """The CSV table of each (record kind, list field): the field's name (``sections``), unless another
+    kind's records table has that name or another kind's list of that name holds other items; then the
+    kind comes first (``meeting_agenda_items`` beside ``agenda_items`` of agenda-item records)."""
+    record_tables = {f"{_kind(t)}s" for t in RECORD_TYPES}
+    item_types: dict[str, set[type[BaseModel]]] = {}
+    for record_type in RECORD_TYPES:
+        for field_name, item_type in _child_types(record_type).items():
+            item_types.setdefault(field_name, set()).add(item_type)
+    return {
+        (_kind(t), field_name): field_name
+        if field_name not in record_tables and len(item_types[field_name]) == 1 else f"{_kind(t)}_{field_name}"
+        for t in RECORD_TYPES for field_name in _child_types(t)
+    }
+
+
+LINKED_TABLE_NAMES = _linked_table_names()
+
+
 class CsvTables:
     """CSV output: one table of records, and with a directory, linked tables of their sub-records."""
 
@@ -150,22 +173,34 @@ class CsvTables:
         return [safe_cell(c) for c in cells] if self.safe else cells
 
     def write_flat(self, records: Iterable[Record], out: IO[str]) -> int:
-        """One row per record, in a stable column order taken from the record model."""
-        writer = csv.writer(out)
-        columns: list[str] | None = None
+        """One row per record; the columns are those of the record kinds met, in a stable order.
+
+        Rows wait in a temporary file (memory stays flat) until the kinds, and so the header, are known.
+        """
+        kinds_seen: set[str] = set()
         count = 0
-        for record in records:
-            if columns is None:
-                columns = ["record_key", *_columns(type(record))]
-                writer.writerow(columns)
-            writer.writerow(self._row({"record_key": record_key(record), **_flatten(record)}, columns))
-            count += 1
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as pending:
+            for record in records:
+                kinds_seen.add(record.kind)
+                row = {"record_key": record_key(record), **_flatten(record)}
+                pending.write(json.dumps(row, default=str, ensure_ascii=False))
+                pending.write("\n")
+                count += 1
+            columns = ["record_key"]
+            for record_type in RECORD_TYPES:
+                if _kind(record_type) in kinds_seen:
+                    columns += [c for c in _columns(record_type) if c not in columns]
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            pending.seek(0)
+            for line in pending:
+                writer.writerow(self._row(json.loads(line), columns))
         return count
 
     def write_directory(self, records: Iterable[Record], directory: Path) -> int:
-        """``<kind>s.csv`` plus one linked table per list field (``consultations.csv``, ...).
-
-        Each table streams into a temporary file that replaces the target only when the run completes.
+        """``<kind>s.csv`` per record kind plus its linked tables (``consultations.csv``, ...), rows joined
+        by ``record_key``. Each table streams into a temporary file that replaces the target only when the
+        run completes.
         """
         tables: dict[str, tuple[Any, list[str]]] = {}
         count = 0
@@ -183,12 +218,12 @@ class CsvTables:
                 if f"{record.kind}s" not in tables:
                     # every linked table of the kind, also empty ones: none from an earlier run stays stale
                     for field_name, item_type in _child_types(type(record)).items():
-                        table(field_name, ["record_key", "record_kind", "position", *_columns(item_type)])
+                        table(LINKED_TABLE_NAMES[record.kind, field_name],
+                              ["record_key", "record_kind", "position", *_columns(item_type)])
                 writer, columns = table(f"{record.kind}s", ["record_key", *_columns(type(record))])
                 writer.writerow(self._row({"record_key": key, **_flatten(record)}, columns))
                 for field_name, items in child_tables(record).items():
-                    item_columns = ["record_key", "record_kind", "position", *_columns(type(items[0]))]
-                    writer, columns = table(field_name, item_columns)
+                    writer, columns = tables[LINKED_TABLE_NAMES[record.kind, field_name]]
                     for position, item in enumerate(items):
                         values = {"record_key": key, "record_kind": record.kind, "position": position,
                                   **_flatten(item)}
