@@ -77,7 +77,8 @@ def parse(
                                  "leading ' so spreadsheets do not run them).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors on stderr.")] = False,
 ) -> None:
-    """Parse ALLRIS pages into records (Vorlagen: vo020)."""
+    """Parse ALLRIS pages into records: Vorlagen (vo020), Sitzungen (to010), Auszüge (to020), Sitzungskalender
+    (si010), Gremien (au020), Fraktionen (fr020, fr010), Personen (kp020) and Vorlagenlisten (vo040)."""
     from allris_parse.pipeline import convert
     from allris_parse.sources import iter_inputs
 
