@@ -251,7 +251,7 @@ class Organization(Record):
     """A Gremium (au020) or Fraktion (fr020, fr010) with its members."""
 
     kind: Literal["organization"] = "organization"
-    page_type: Literal["au020", "fr020", "fr010"] = "au020"
+    page_type: Literal["au020", "fr020"] = "au020"
     organization_id: int | None = Field(None, description="AULFDNR or FRLFDNR")
     name: str | None = None
     organization_type: str | None = Field(None, description="'committee' (Gremium) or 'faction' (Fraktion)")
