@@ -21,11 +21,13 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import block_text, inline_text, parse_date, query_int
+from allris_parse.fields import block_lines, inline_text, parse_date, query_int
 from allris_parse.models import Attachment, Consultation, Paper, Section
 from allris_parse.normalize import clean_inline, none_if_empty
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+#: labels.EMBEDDED_PROLOG_LINE at any line start: one search of a section instead of a match per line.
+_PROLOG_ANY_LINE = re.compile(labels.EMBEDDED_PROLOG_LINE.pattern, labels.EMBEDDED_PROLOG_LINE.flags | re.MULTILINE)
 _REGION_TAGS = ("h1", "td", "a", "input")
 
 
@@ -388,10 +390,12 @@ def _section_text(parts: list[HtmlElement]) -> str:
     """Paragraphs as lines: block marking and Word's empty spacer paragraphs leave blank lines."""
     lines: list[str] = []
     for part in parts:
-        lines.extend(block_text(part).split("\n"))
+        lines += block_lines(part)
         if part.tail and part.tail.strip():
             lines.append(clean_inline(part.tail))
-    text = "\n".join(line for line in lines if line and not labels.EMBEDDED_PROLOG_LINE.match(line))
+    text = "\n".join(line for line in lines if line)
+    if _PROLOG_ANY_LINE.search(text):
+        text = "\n".join(line for line in lines if line and not labels.EMBEDDED_PROLOG_LINE.match(line))
     if _PRIVATE_USE.search(text):
         text = text.translate(labels.SYMBOL_BULLETS)
     return text
