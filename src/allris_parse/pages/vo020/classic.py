@@ -26,8 +26,19 @@ from allris_parse.models import Attachment, Consultation, Paper, Section
 from allris_parse.normalize import clean_inline, none_if_empty
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-#: labels.EMBEDDED_PROLOG_LINE at any line start: one search of a section instead of a match per line.
-_PROLOG_ANY_LINE = re.compile(labels.EMBEDDED_PROLOG_LINE.pattern, labels.EMBEDDED_PROLOG_LINE.flags | re.MULTILINE)
+#: labels.EMBEDDED_PROLOG_LINE after a line break: one search of "\n" + a section's text instead of a match
+#: per line (a leading literal lets the regex engine skip ahead; a MULTILINE "^" tries every position).
+_PROLOG_AT_LINE_START = re.compile("\n" + labels.EMBEDDED_PROLOG_LINE.pattern.removeprefix("^"),
+                                   labels.EMBEDDED_PROLOG_LINE.flags)
+
+
+def _may_hold_private_use(text: str) -> bool:
+    """False where ``text`` surely has no private-use character (U+E000-U+F8FF is 0xEE/0xEF-led in UTF-8):
+    a byte search of the encoded text is about 5x cheaper than the regex's character-class scan."""
+    if text.isascii():
+        return False
+    encoded = text.encode("utf-8", "surrogatepass")
+    return b"\xee" in encoded or b"\xef" in encoded
 _REGION_TAGS = ("h1", "td", "a", "input")
 
 
@@ -45,34 +56,45 @@ class _Regions:
 
 def _regions(root: HtmlElement) -> _Regions:
     found = _Regions()
+    label_cells, right_columns, anchors = found.label_cells, found.right_columns, found.anchors
+    jump_labels, id_values = found.jump_labels, found.id_values
+    label_class, right_class = labels.CLASSIC_LABEL_CELL_CLASS, labels.CLASSIC_RIGHT_COLUMN_CLASS
+    section_anchors, id_marker = labels.CLASSIC_VO020_SECTION_ANCHORS, labels.CLASSIC_PAPER_ID_LINK_MARKER
     for el in root.iter(*_REGION_TAGS):
         tag = el.tag
         if tag == "td":
-            classes = (el.get("class") or "").split()
-            if labels.CLASSIC_LABEL_CELL_CLASS in classes:
-                found.label_cells.append(el)
-            elif labels.CLASSIC_RIGHT_COLUMN_CLASS in classes:
-                found.right_columns.append(el)
+            cls = el.get("class")
+            # a substring test first: most cells have neither class, and splitting costs
+            if cls and (label_class in cls or right_class in cls):
+                classes = cls.split()
+                if label_class in classes:
+                    label_cells.append(el)
+                elif right_class in classes:
+                    right_columns.append(el)
         elif tag == "a":
-            name, href = el.get("name"), el.get("href")
-            if name in labels.CLASSIC_VO020_SECTION_ANCHORS:
-                found.anchors.append(el)
-            elif href and href.startswith("#allris"):
+            name = el.get("name")
+            if name is not None and name in section_anchors:
+                anchors.append(el)
+                continue
+            href = el.get("href")
+            if not href:
+                continue
+            if href.startswith("#allris"):
                 label = inline_text(el)
-                if label and href[1:] not in found.jump_labels:
-                    found.jump_labels[href[1:]] = label
-            elif href and labels.CLASSIC_PAPER_ID_LINK_MARKER in href:
-                found.id_values.append(href)
+                if label and href[1:] not in jump_labels:
+                    jump_labels[href[1:]] = label
+            elif id_marker in href:
+                id_values.append(href)
         elif tag == "h1":
-            parent = el.getparent()
-            if found.heading is None and parent is not None and (
-                    parent.get("id") in labels.CLASSIC_HEADING_PARENT_IDS):
-                found.heading = el
+            if found.heading is None:
+                parent = el.getparent()
+                if parent is not None and parent.get("id") in labels.CLASSIC_HEADING_PARENT_IDS:
+                    found.heading = el
         elif el.get("name") == "VOLFDNR":
             form = next(el.iterancestors("form"), None)
             if form is not None and any(s in (form.get("action") or "")
                                         for s in labels.CLASSIC_PAPER_ID_FORM_SCRIPTS):
-                found.id_values.append(el.get("value") or "")
+                id_values.append(el.get("value") or "")
     return found
 
 
@@ -101,7 +123,8 @@ def extract(doc: Document) -> Paper:
             _set_field(paper, fieldname, cell.getnext())
     paper.attachments = _attachments(attachment_tables)
     paper.documents = _documents(regions.right_columns, attachment_tables)
-    symbol_fonts = any(font in doc.text for font in labels.SYMBOL_FONT_NAMES)
+    # scanning the page source costs: only pages with sections need to know
+    symbol_fonts = bool(regions.anchors) and any(font in doc.text for font in labels.SYMBOL_FONT_NAMES)
     paper.sections = _sections(regions, symbol_fonts=symbol_fonts)
     if regions.heading is None and paper.title is None:
         paper.warnings.append("classic page without a heading or a Betreff: no metadata found")
@@ -183,62 +206,69 @@ def _consultations(label_cell: HtmlElement) -> list[Consultation]:
             )
             head_used = False
             continue
-        item = _meeting(tr, cells, date_cell)
         if head is not None:
-            item.committee, item.role = head.committee, head.role
-            item.status = status or head.status
+            result.append(_meeting(tr, cells, date_cell, head.committee, head.role, status or head.status))
             head_used = True
         else:
-            item.status = status
-        result.append(item)
+            result.append(_meeting(tr, cells, date_cell, None, None, status))
     if head is not None and not head_used:
         result.append(head)
     return result
 
 
 def _consultation_rows(el: HtmlElement) -> list[HtmlElement]:
+    row_classes = labels.CLASSIC_CONSULTATION_ROW_CLASSES
     return [tr for tr in el.iter("tr")
-            if not labels.CLASSIC_CONSULTATION_ROW_CLASSES.isdisjoint((tr.get("class") or "").split())]
+            if (cls := tr.get("class")) and not row_classes.isdisjoint(cls.split())]
 
 
-def _meeting(tr: HtmlElement, cells: list[HtmlElement], date_cell: HtmlElement) -> Consultation:
-    item = Consultation(date=parse_date(inline_text(date_cell)))
+def _meeting(tr: HtmlElement, cells: list[HtmlElement], date_cell: HtmlElement, committee: str | None,
+             role: str | None, status: str | None) -> Consultation:
+    """One meeting row; the fields are gathered first and the record is built once (each assignment
+    to a built record goes through pydantic's ``__setattr__``)."""
+    meeting_id: int | None = None
+    agenda_item_id: int | None = None
     meeting_link = None
-    for link in _links(tr):
-        href = link.get("href", "")
-        if labels.CLASSIC_MEETING_SCRIPT in href and query_int(href, "SILFDNR") is not None:
+    for link in tr.iter("a"):
+        href = link.get("href")
+        if not href:
+            continue
+        if labels.CLASSIC_MEETING_SCRIPT in href and (found := query_int(href, "SILFDNR")) is not None:
             meeting_link = link
-            item.meeting_id = item.meeting_id or query_int(href, "SILFDNR")
-        elif labels.CLASSIC_AGENDA_ITEM_SCRIPT in href and item.agenda_item_id is None:
-            item.agenda_item_id = query_int(href, "TOLFDNR")
+            meeting_id = meeting_id or found
+        elif labels.CLASSIC_AGENDA_ITEM_SCRIPT in href and agenda_item_id is None:
+            agenda_item_id = query_int(href, "TOLFDNR")
     for form in tr.iter("form"):
         action = form.get("action", "")
-        if item.meeting_id is None and labels.CLASSIC_MEETING_SCRIPT in action:
-            item.meeting_id = _hidden_int(form, "SILFDNR")
-        if item.agenda_item_id is None and labels.CLASSIC_AGENDA_ITEM_SCRIPT in action:
-            item.agenda_item_id = _hidden_int(form, "TOLFDNR")
+        if meeting_id is None and labels.CLASSIC_MEETING_SCRIPT in action:
+            meeting_id = _hidden_int(form, "SILFDNR")
+        if agenda_item_id is None and labels.CLASSIC_AGENDA_ITEM_SCRIPT in action:
+            agenda_item_id = _hidden_int(form, "TOLFDNR")
     result_cell = _cell_with_class(cells, labels.CLASSIC_RESULT_CELL_CLASS)
-    if result_cell is not None:
-        item.result = none_if_empty(inline_text(result_cell))
+    result = none_if_empty(inline_text(result_cell)) if result_cell is not None else None
+    meeting_title = None
     if meeting_link is not None:
-        item.meeting_title = none_if_empty(inline_text(meeting_link))
+        meeting_title = none_if_empty(inline_text(meeting_link))
     elif result_cell is not None:
         # an unlinked meeting name: the cell before the result, unless it holds the TO button
         before = result_cell.getprevious()
-        if before is not None and before is not date_cell and before.find(".//form") is None:
-            item.meeting_title = none_if_empty(inline_text(before))
-    return item
+        if before is not None and before is not date_cell and next(before.iterdescendants("form"), None) is None:
+            meeting_title = none_if_empty(inline_text(before))
+    return Consultation(committee=committee, role=role, date=parse_date(inline_text(date_cell)),
+                        meeting_title=meeting_title, result=result, status=status, meeting_id=meeting_id,
+                        agenda_item_id=agenda_item_id)
 
 
 def _status(cells: list[HtmlElement]) -> str | None:
     """The workflow state: a colour cell with only a ``title`` ("Geplant", "Erledigt")."""
-    if cells and not clean_inline(cells[0].text_content()) and len(cells[0]) == 0:
+    if cells and len(cells[0]) == 0 and not clean_inline(cells[0].text):  # a leaf: its text is its content
         return none_if_empty(cells[0].get("title"))
     return None
 
 
 def _has_class(el: HtmlElement, name: str) -> bool:
-    return name in (el.get("class") or "").split()
+    cls = el.get("class")
+    return cls is not None and name in cls and name in cls.split()
 
 
 def _cell_with_class(cells: list[HtmlElement], name: str) -> HtmlElement | None:
@@ -394,9 +424,9 @@ def _section_text(parts: list[HtmlElement]) -> str:
         if part.tail and part.tail.strip():
             lines.append(clean_inline(part.tail))
     text = "\n".join(line for line in lines if line)
-    if _PROLOG_ANY_LINE.search(text):
+    if _PROLOG_AT_LINE_START.search("\n" + text):
         text = "\n".join(line for line in lines if line and not labels.EMBEDDED_PROLOG_LINE.match(line))
-    if _PRIVATE_USE.search(text):
+    if _may_hold_private_use(text) and _PRIVATE_USE.search(text):
         text = text.translate(labels.SYMBOL_BULLETS)
     return text
 
