@@ -29,15 +29,18 @@ def extract(doc: Document) -> Meeting:
     right_columns: list[HtmlElement] = []
     tables: list[HtmlElement] = []
     for el in root.iter("div", "td", "table"):  # one cheap walk; XPath predicates cost more
-        if el.tag == "td":
-            classes = el.get("class", "").split()
-            if labels.CLASSIC_LABEL_CLASS in classes:
+        tag = el.tag
+        if tag == "td":
+            value = el.get("class")
+            if not value:
+                continue
+            if _has_class(value, labels.CLASSIC_LABEL_CLASS):
                 label_cells.append(el)
-            elif labels.CLASSIC_RIGHT_COLUMN_CLASS in classes and not any(
+            elif _has_class(value, labels.CLASSIC_RIGHT_COLUMN_CLASS) and not any(
                     c is el for column in right_columns for c in column.iter("td")):
                 right_columns.append(el)
-        elif el.tag == "table":
-            if labels.CLASSIC_AGENDA_TABLE_CLASS in el.get("class", "").split():
+        elif tag == "table":
+            if _has_class(el.get("class"), labels.CLASSIC_AGENDA_TABLE_CLASS):
                 tables.append(el)
         elif el.get("id") in labels.CLASSIC_HEADING_IDS:
             headings.extend(el.iter("h1"))
@@ -59,6 +62,11 @@ def extract(doc: Document) -> Meeting:
     return common.finish(meeting)
 
 
+def _has_class(value: str | None, name: str) -> bool:
+    """``name`` among the classes of a ``class`` value (the substring test spares most splits)."""
+    return value is not None and name in value and name in value.split()
+
+
 def _rows(tables: list[HtmlElement]) -> list[HtmlElement]:
     rows: list[HtmlElement] = []
     seen: set[int] = set()
@@ -69,7 +77,9 @@ def _rows(tables: list[HtmlElement]) -> list[HtmlElement]:
                 continue
             seen.add(id(tr))
             visited.append(tr)
-            if labels.CLASSIC_AGENDA_ROW_CLASSES & set(tr.get("class", "").split()):
+            value = tr.get("class")
+            if value and any(c in value for c in labels.CLASSIC_AGENDA_ROW_CLASSES) and (
+                    labels.CLASSIC_AGENDA_ROW_CLASSES & set(value.split())):
                 rows.append(tr)
     return rows
 
@@ -97,13 +107,14 @@ def _documents(columns: list[HtmlElement]) -> list[Attachment]:
 
 def _item(row: HtmlElement, own_links: list[int | None]) -> AgendaEntry | None:
     """One agenda row; None for continuation rows (only a document button) and fillers (no TOP number)."""
-    cells = [c for c in row if c.tag == "td"]
+    children = list(row)
+    cells = [c for c in children if c.tag == "td"]
     if not cells:
         return None
     number = inline_text(cells[0])
     if not number:
         return None
-    scan = common.scan_row(cells)
+    scan = common.scan_row(row, cells, children)
     own_links.append(scan.meeting_id)
     subject = _subject_cell(cells[1:], scan)
     title, note = common.title_and_note(subject, scan.notes) if subject is not None else (None, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from urllib.parse import urlencode
 
 from lxml.html import HtmlElement
@@ -140,35 +141,90 @@ class RowScan:
         return self.item_id_form if self.item_id_form is not None else self.item_id_link
 
 
-def scan_row(cells: list[HtmlElement]) -> RowScan:
-    """Walk the links, inputs and spans of a row's cells once (no XPath per row)."""
+_SCAN_TAGS = ("a", "input", "span", "form")
+_ROW_SCAN_TAGS = ("td", *_SCAN_TAGS)
+
+
+def scan_row(row: HtmlElement, cells: list[HtmlElement], children: list[HtmlElement]) -> RowScan:
+    """Walk the links, inputs and spans of a row's ``cells`` once (no XPath per row).
+
+    ``children`` are the row's child elements. Where all of them are cells and ``cells`` come in page
+    order, one ``iter()`` over the row does it (nested cells stay with their outer cell); otherwise each
+    cell is walked on its own, in the order given.
+    """
     scan = RowScan()
-    for cell in cells:
-        for node in cell.iter("a", "input", "span", "form"):
-            tag = node.tag
-            if tag == "a":
-                _scan_link(scan, cell, node)
-            elif tag == "input":
-                _scan_input(scan, node)
-            elif tag == "span":
-                if (node.get("title") == labels.AGENDA_NOTE_TITLE
-                        or labels.AGENDA_NOTE_CLASS in node.get("class", "").split()):
-                    scan.notes.append(node)
-            else:
-                scan.busy_cells.add(id(cell))
+    if cells == children:  # every child a cell, all of them read: the common case
+        wanted = [True] * len(children)
+    elif all(c.tag == "td" for c in children) and _in_page_order(cells, children):
+        chosen = {id(c) for c in cells}
+        wanted = [id(c) in chosen for c in children]
+    else:
+        for each in cells:
+            for node in each.iter(*_SCAN_TAGS):
+                _scan_node(scan, each, node)
+        return scan
+    # the row's own cells come in page order: the next one is told by identity, nested cells are not it
+    index = 0
+    following: HtmlElement | None = children[0] if children else None
+    cell: HtmlElement | None = None
+    for node in row.iter(*_ROW_SCAN_TAGS):
+        tag = node.tag
+        if tag == "td":
+            if node is following:
+                cell = node if wanted[index] else None
+                index += 1
+                following = children[index] if index < len(children) else None
+        elif cell is None:
+            continue
+        elif tag == "a":
+            _scan_link(scan, cell, node)
+        elif tag == "input":
+            _scan_input(scan, node)
+        elif tag == "span":
+            if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
+                scan.notes.append(node)
+        else:
+            scan.busy_cells.add(id(cell))
     return scan
 
 
+def _has_note_class(node: HtmlElement) -> bool:
+    value = node.get("class")
+    return bool(value) and labels.AGENDA_NOTE_CLASS in value and labels.AGENDA_NOTE_CLASS in value.split()
+
+
+def _in_page_order(cells: list[HtmlElement], children: list[HtmlElement]) -> bool:
+    position = {id(c): i for i, c in enumerate(children)}
+    indexes = [position.get(id(c), -1) for c in cells]
+    return all(i >= 0 for i in indexes) and all(a < b for a, b in pairwise(indexes))
+
+
+def _scan_node(scan: RowScan, cell: HtmlElement, node: HtmlElement) -> None:
+    tag = node.tag
+    if tag == "a":
+        _scan_link(scan, cell, node)
+    elif tag == "input":
+        _scan_input(scan, node)
+    elif tag == "span":
+        if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
+            scan.notes.append(node)
+    else:
+        scan.busy_cells.add(id(cell))
+
+
 def _scan_link(scan: RowScan, cell: HtmlElement, link: HtmlElement) -> None:
-    href = link.get("href") or ""
+    href = link.get("href")
+    if not href:
+        return
     if labels.AGENDA_ITEM_SCRIPT in href and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
         scan.item_link_cells.append(cell)
     if scan.item_id_link is None and "TOLFDNR=" in href:
         scan.item_id_link = query_int(href, "TOLFDNR")
         if scan.meeting_id is None:
             scan.meeting_id = query_int(href, "SILFDNR")
-    if labels.AGENDA_PAPER_SCRIPT in href or labels.AGENDA_MEETING_SCRIPT in href:
-        if labels.AGENDA_PAPER_SCRIPT in href and scan.paper_reference is None and (reference := inline_text(link)):
+    is_paper = labels.AGENDA_PAPER_SCRIPT in href
+    if is_paper or labels.AGENDA_MEETING_SCRIPT in href:
+        if is_paper and scan.paper_reference is None and (reference := inline_text(link)):
             scan.paper_reference = reference
             scan.paper_id = query_int(href, "VOLFDNR") or scan.paper_id
         if labels.AGENDA_ITEM_SCRIPT not in href:
@@ -182,7 +238,7 @@ def _scan_input(scan: RowScan, node: HtmlElement) -> None:
         scan.item_id_form = int(value)
     elif name == "VOLFDNR" and value.isdigit() and scan.paper_id is None:
         scan.paper_id = int(value)
-    elif node.get("type") == "submit" and scan.result is None:
+    elif scan.result is None and node.get("type") == "submit":
         form = next(node.iterancestors("form"), None)
         if form is not None and labels.AGENDA_ITEM_SCRIPT in form.get("action", ""):
             scan.result = node.get("title")

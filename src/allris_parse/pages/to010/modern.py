@@ -104,11 +104,13 @@ def _documents(panels: list[HtmlElement], base: str | None) -> list[Attachment]:
 
 def _item(row: HtmlElement, own_links: list[int | None]) -> AgendaEntry | None:
     """One agenda row; None for group rows ("Öffentlicher Teil") without a TOP number."""
-    cells = {name: cell for cell in row.iterfind("td") for name in cell.get("class", "").split()}
+    children = list(row)
+    cells = {name: cell for cell in children if cell.tag == "td" for name in cell.get("class", "").split()}
     number = inline_text(cells.get("tonr"))
     if not number:
         return None
-    scan = common.scan_row([cells[name] for name in ("tonr", "tobetreff", "tovonr") if name in cells])
+    scan = common.scan_row(row, [cells[name] for name in ("tonr", "tobetreff", "tovonr") if name in cells],
+                           children)
     own_links.append(scan.meeting_id)
     subject = cells.get("tobetreff")
     title, note = common.title_and_note(subject, scan.notes) if subject is not None else (None, None)
