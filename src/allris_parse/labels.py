@@ -321,6 +321,7 @@ MONTH_NAMES: tuple[str, ...] = ("Januar", "Februar", "März", "April", "Mai", "J
                                 "September", "Oktober", "November", "Dezember")
 MONTH_HEADING = re.compile(r"^(" + "|".join(MONTH_NAMES) + r")\s+(\d{4})$", re.IGNORECASE)
 MONTH_HEADING_XPATH = "//h1 | //h2 | //h3 | //caption"
+MONTH_HEADING_TAGS: tuple[str, ...] = ("h1", "h2", "h3", "caption")  # the same, for an iter() walk
 #: The visible Zeitraum inputs of a classic calendar ("01.10.2023" - "31.10.2023").
 CALENDAR_RANGE_INPUTS: tuple[str, str] = ("kaldatvon", "kaldatbis")
 
