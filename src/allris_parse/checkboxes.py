@@ -612,13 +612,18 @@ def _may_hold_form(root: lxml.html.HtmlElement) -> bool:
         if YES_NO_NEAR.search(text, max(0, start - 24), start + 30):
             return True
         start = text.find("Nein", start + 4)
-    for el in root.iter("input", "img"):
-        if el.tag == "input":
-            if (el.get("type") or "").lower() == "checkbox" and _input_glyph(el):
-                return True
-        else:
-            described = f"{el.get('src')} {el.get('alt')} {el.get('title')}".lower()
-            if any(hint in described for hint in IMAGE_HINTS) and _image_glyph(el):
+    for el in root.iter("input"):
+        kind = el.get("type")
+        if kind and kind.lower() == "checkbox" and _input_glyph(el):
+            return True
+    # every attribute value of every image in one string: most pages' images (logos, icons) name no hint,
+    # and one search there is cheaper than three attribute reads per image
+    values = [value for img in root.iter("img") for value in img.values()]
+    joined = "\n".join(values).lower() if values else ""
+    if any(hint in joined for hint in IMAGE_HINTS):
+        for img in root.iter("img"):
+            described = f"{img.get('src')} {img.get('alt')} {img.get('title')}".lower()
+            if any(hint in described for hint in IMAGE_HINTS) and _image_glyph(img):
                 return True
     return False
 
