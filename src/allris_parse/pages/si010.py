@@ -25,10 +25,17 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import CalendarEntry, MeetingCalendar
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, cells_by_role, has_class, header_roles, is_header_row
+from allris_parse.pages._table import cell_text, has_class, header_roles
 
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
-_MEETING_LINKS = f".//a[contains(@href, '{labels.CLASSIC_MEETING_SCRIPT}')][contains(@href, 'SILFDNR')]"
+#: XPath's normalize-space() white space: class lists split exactly as the selectors in labels do.
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+#: Calendar tables (as ``labels.CALENDAR_TABLES_XPATH`` selects them): every ``table.calenderView``, and
+#: ``table.tl1`` inside the classic containers (``div#allriscontainer``, ``#rismain``, ``#rismain_raw``).
+_VIEW_CLASS = "calenderView"
+_LIST_CLASS = "tl1"
+_CONTAINER_IDS = frozenset({"rismain", "rismain_raw"})
+_CONTAINER_DIV_ID = "allriscontainer"
 
 
 def extract(doc: Document) -> MeetingCalendar:
@@ -38,7 +45,7 @@ def extract(doc: Document) -> MeetingCalendar:
         record.warnings.append("text renderings of a Sitzungskalender are not read")
         return record
     root = doc.html
-    tables = root.xpath(labels.CALENDAR_TABLES_XPATH)
+    tables = _calendar_tables(root)
     if not tables:
         if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
             raise NotPublicError("the calendar page says its content is not public")
@@ -54,16 +61,38 @@ def extract(doc: Document) -> MeetingCalendar:
     return record
 
 
+def _has_class(value: str | None, name: str) -> bool:
+    """``name`` among the classes of a ``class`` value, split as XPath's normalize-space() does."""
+    return value is not None and name in value and name in value.translate(_XML_SPACE).split(" ")
+
+
+def _calendar_tables(root: HtmlElement) -> list[HtmlElement]:
+    """The calendar tables in page order: one walk in C over the tables, ancestors only for ``tl1``."""
+    found: list[HtmlElement] = []
+    for table in root.iter("table"):
+        value = table.get("class")
+        if _has_class(value, _VIEW_CLASS) or (_has_class(value, _LIST_CLASS) and any(
+                (a.get("id") == _CONTAINER_DIV_ID and a.tag == "div") or a.get("id") in _CONTAINER_IDS
+                for a in table.iterancestors())):
+            found.append(table)
+    return found
+
+
 def _view_month(root: HtmlElement) -> tuple[tuple[int, int] | None, dt.date | None]:
     """(year, month) the view shows, where one month is shown; and the first day of a Zeitraum."""
-    for el in root.xpath(labels.MONTH_HEADING_XPATH):
+    for el in root.iter(*labels.MONTH_HEADING_TAGS):
         match = labels.MONTH_HEADING.match(inline_text(el))
         if match:
             month = next(i for i, name in enumerate(labels.MONTH_NAMES, 1) if name.casefold() == match[1].casefold())
             return (int(match[2]), month), None
     start_name, end_name = labels.CALENDAR_RANGE_INPUTS
-    start = parse_date(" ".join(root.xpath(f"//input[@name='{start_name}']/@value")))
-    end = parse_date(" ".join(root.xpath(f"//input[@name='{end_name}']/@value")))
+    values: dict[str | None, list[str]] = {start_name: [], end_name: []}
+    for field in root.iter("input"):
+        name = field.get("name")
+        if name in values and (value := field.get("value")) is not None:
+            values[name].append(value)
+    start = parse_date(" ".join(values[start_name]))
+    end = parse_date(" ".join(values[end_name]))
     if start and end and (start.year, start.month) == (end.year, end.month):
         return (start.year, start.month), start
     return None, start
@@ -89,10 +118,14 @@ def _owner(row: HtmlElement) -> HtmlElement | None:
     return parent
 
 
-def _classed_cells(row: HtmlElement) -> dict[str, list[HtmlElement]]:
+def _classed_cells(row: HtmlElement) -> dict[str, list[HtmlElement]] | None:
+    """A row's cells by their classes; None for a header row (``th`` cells)."""
     grouped: dict[str, list[HtmlElement]] = {}
     for cell in row:
-        if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+        tag = cell.tag
+        if tag == "th":
+            return None
+        if tag != "td":
             continue
         for name in (cell.get("class") or "").split():
             role = labels.CALENDAR_CELL_CLASSES.get(name)
@@ -102,18 +135,43 @@ def _classed_cells(row: HtmlElement) -> dict[str, list[HtmlElement]]:
     return grouped
 
 
+def _cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[HtmlElement]] | None:
+    """A row's cells by the role of the grid column they start at (colspans counted); None for a header
+    row (``th`` cells). One child loop for both."""
+    grouped: dict[str, list[HtmlElement]] = {}
+    column = 0
+    for cell in row:
+        tag = cell.tag
+        if tag == "th":
+            return None
+        if tag != "td":
+            continue
+        role = roles[column] if column < len(roles) else None
+        if role is not None:
+            grouped.setdefault(role, []).append(cell)
+        span = cell.get("colspan")
+        if span is None:
+            column += 1
+        else:
+            span = span.strip()
+            column += int(span) if span.isdigit() and int(span) > 0 else 1
+    return grouped
+
+
 def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: MeetingCalendar) -> None:
-    classed = has_class(table, "calenderView")
+    classed = has_class(table, _VIEW_CLASS)
     roles = [] if classed else header_roles(table, labels.CALENDAR_COLUMNS)
     current_day: int | None = None
     current_date: dt.date | None = None
     for row in _rows(table):
-        if is_header_row(row):
-            continue
-        cells = _classed_cells(row) if classed or not roles else cells_by_role(row, roles)
+        found = _classed_cells(row) if classed or not roles else _cells_by_role(row, roles)
+        if found is None:
+            continue  # a header row
+        cells = found
         if not cells and not classed:
             cells = _cells_by_classic_class(row)
-        day_text = " ".join(cell_text(c) for c in cells.get("date", []))
+        dates = cells.get("date")
+        day_text = " ".join(cell_text(c) for c in dates) if dates else ""
         day_date = parse_date(day_text)
         day_match = _DAY_OF_MONTH.search(day_text)
         if day_date or day_match:
@@ -151,12 +209,23 @@ def _make(month: tuple[int, int], day: int) -> dt.date | None:
 
 
 def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date | None) -> CalendarEntry | None:
-    time_text = " ".join(cell_text(c) for c in cells.get("time", []))
-    start, end = parse_time_range(time_text)
-    links = row.xpath(_MEETING_LINKS)
+    times = cells.get("time")
+    start, end = parse_time_range(" ".join(cell_text(c) for c in times)) if times else (None, None)
+    links: list[HtmlElement] = []
+    tooltips: list[str] = []
+    hidden_ids: list[str] = []
+    for node in row.iter("a", "input"):  # one walk for the Sitzung links, tooltips and SILFDNR inputs
+        if node.tag == "a":
+            href = node.get("href")
+            if href and labels.CLASSIC_MEETING_SCRIPT in href and "SILFDNR" in href:
+                links.append(node)
+            if (tooltip := node.get("data-simpletooltip-text")) is not None:
+                tooltips.append(tooltip)
+        elif node.get("name") == "SILFDNR" and (value := node.get("value")) is not None:
+            hidden_ids.append(value)
     meeting_id = next((i for a in links if (i := query_int(a.get("href"), "SILFDNR")) is not None), None)
     if meeting_id is None:
-        values = [v for v in row.xpath(".//input[@name='SILFDNR']/@value") if str(v).strip().isdigit()]
+        values = [v for v in hidden_ids if v.strip().isdigit()]
         meeting_id = int(values[0]) if values else None
     if start is None and meeting_id is None:
         return None  # an empty day or a calendar note ("Schulferien", a holiday)
@@ -165,7 +234,7 @@ def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date 
         title = next((t for c in cells.get("title", []) if (t := cell_text(c))), None)
     committee = next((t for c in cells.get("committee", []) if (t := cell_text(c))), None)
     location = next((t for c in cells.get("location", []) if (t := cell_text(c))), None)
-    tooltip = " ".join(row.xpath(".//a/@data-simpletooltip-text"))
+    tooltip = " ".join(tooltips)
     shown_date = parse_date(tooltip) if tooltip else None
     cancelled = any(labels.CANCELLED_MARKERS.search(t) for t in (title, committee, tooltip) if t)
     return CalendarEntry(date=shown_date or date, start=start, end=end, committee=committee, title=title,
