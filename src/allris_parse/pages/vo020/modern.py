@@ -10,6 +10,7 @@ an embedded Word export (responsive). One XPath walk finds every region; each is
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -17,7 +18,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int
+from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int, text_of
 from allris_parse.models import Attachment, Consultation, Paper, Section
 from allris_parse.normalize import clean_inline
 
@@ -51,38 +52,63 @@ def _classes(el: HtmlElement) -> set[str]:
     return set((el.get("class") or "").split())
 
 
+@dataclass
+class _Regions:
+    """What one walk over the page finds."""
+
+    headings: list[HtmlElement] = field(default_factory=list)
+    head: HtmlElement | None = None
+    bf_table: HtmlElement | None = None
+    doc_panels: list[HtmlElement] = field(default_factory=list)
+    att_regions: list[HtmlElement] = field(default_factory=list)
+    section_blocks: list[HtmlElement] = field(default_factory=list)
+
+
+def _regions(root: HtmlElement) -> _Regions:
+    found = _Regions()
+    headings, doc_panels, att_regions = found.headings, found.doc_panels, found.att_regions
+    section_blocks = found.section_blocks
+    head_ids, heading_class = labels.MODERN_HEAD_IDS, labels.MODERN_HEADING_CLASS
+    bf_class, att_class = labels.MODERN_BF_TABLE_CLASS, labels.MODERN_ATTACHMENT_TABLE_CLASS
+    panel_class = labels.MODERN_SECTION_PANEL_CLASS
+    for el in root.iter("h1", "table", "div", "aside"):  # one cheap walk; XPath predicates cost more
+        el_id = el.get("id") or ""
+        if el_id:
+            if el_id in head_ids:
+                if found.head is None or el_id == head_ids[0]:
+                    found.head = el
+                continue
+            if el_id == labels.MODERN_DOCUMENTS_ID:
+                doc_panels.append(el)
+                continue
+            if el_id == labels.MODERN_ATTACHMENTS_ID:
+                att_regions.append(el)
+                continue
+        # class tests as substrings first: most elements have none of the classes, and splitting costs
+        cls = el.get("class") or ""
+        tag = el.tag
+        if tag == "h1":
+            if heading_class in cls and heading_class in cls.split():
+                headings.append(el)
+        elif tag == "table":
+            if bf_class in cls and bf_class in cls.split():
+                if found.bf_table is None:  # the outermost one: a server quirk doubles the opening tag
+                    found.bf_table = el
+            elif att_class in cls and att_class in cls.split():
+                att_regions.append(el)
+        elif tag == "div" and ((panel_class in cls and panel_class in cls.split())
+                               or (el_id.startswith("allris") and _is_anchor_section(el, el_id))):
+            section_blocks.append(el)
+    return found
+
+
 def extract(doc: Document) -> Paper:
     """The paper fields an ALLRIS 4 or responsive vo020 page shows."""
     root = doc.html
     paper = Paper(source=doc.source())
-    headings: list[HtmlElement] = []
-    head: HtmlElement | None = None
-    bf_table: HtmlElement | None = None
-    doc_panels: list[HtmlElement] = []
-    att_regions: list[HtmlElement] = []
-    section_blocks: list[HtmlElement] = []
-    for el in root.iter("h1", "table", "div", "aside"):  # one cheap walk; XPath predicates cost more
-        el_id = el.get("id") or ""
-        classes = _classes(el)
-        if el_id in labels.MODERN_HEAD_IDS:
-            if head is None or el_id == labels.MODERN_HEAD_IDS[0]:
-                head = el
-        elif el_id == labels.MODERN_DOCUMENTS_ID:
-            doc_panels.append(el)
-        elif el_id == labels.MODERN_ATTACHMENTS_ID:
-            att_regions.append(el)
-        elif el.tag == "h1":
-            if labels.MODERN_HEADING_CLASS in classes:
-                headings.append(el)
-        elif el.tag == "table":
-            if labels.MODERN_BF_TABLE_CLASS in classes:
-                if bf_table is None:  # the outermost one: a server quirk doubles the opening tag
-                    bf_table = el
-            elif labels.MODERN_ATTACHMENT_TABLE_CLASS in classes:
-                att_regions.append(el)
-        elif el.tag == "div" and (labels.MODERN_SECTION_PANEL_CLASS in classes or _is_anchor_section(el, el_id)):
-            section_blocks.append(el)
-
+    regions = _regions(root)
+    head, headings, bf_table = regions.head, regions.headings, regions.bf_table
+    doc_panels, att_regions, section_blocks = regions.doc_panels, regions.att_regions, regions.section_blocks
     fields = _head_fields(head) if head is not None else {}
     for name in ("title", "status", "lead_department", "author", "editor"):
         setattr(paper, name, fields.get(name))
@@ -162,7 +188,9 @@ def _paper_id(doc: Document, root: HtmlElement) -> int | None:
 
 def _text(el: HtmlElement | None) -> str:
     """One-line text of a small element (a table cell): cheaper than marking its blocks."""
-    return clean_inline("".join(el.itertext())) if el is not None else ""
+    if el is None:
+        return ""
+    return clean_inline(el.text if not len(el) else text_of(el))
 
 
 def _id(href: str | None, name: str) -> int | None:
@@ -192,8 +220,8 @@ def _consultations(table: HtmlElement) -> list[Consultation]:
     out: list[Consultation] = []
     current: Consultation | None = None
     current_used = False
-    for row in table.iterfind(".//tr[td]"):
-        cells = row.findall("td")
+    for row in table.iter("tr"):
+        cells = [c for c in row if c.tag == "td"]
         if len(cells) < 3:
             continue
         committee_cell = _cell(cells, columns.get("committee"))
@@ -210,17 +238,22 @@ def _consultations(table: HtmlElement) -> list[Consultation]:
                                    status=_status(_cell(cells, columns.get("status"))))
             current_used = False
             continue
-        meeting = current.model_copy() if current is not None else Consultation()
-        meeting.date = date
-        meeting.meeting_title = _text(meeting_link if meeting_link is not None else committee_cell) or None
-        meeting.result = _text(result_cell) or None
+        meeting_id = agenda_item_id = None
         if meeting_link is not None:
-            meeting.meeting_id = _id(meeting_link.get("href"), "SILFDNR")
-            meeting.agenda_item_id = _id(meeting_link.get("href"), "TOLFDNR")
+            meeting_id = _id(meeting_link.get("href"), "SILFDNR")
+            agenda_item_id = _id(meeting_link.get("href"), "TOLFDNR")
         for cell in (result_cell, _cell(cells, columns.get("agenda_link"))):
-            for a in cell.iter("a") if cell is not None and meeting.agenda_item_id is None else ():
-                meeting.agenda_item_id = meeting.agenda_item_id or _id(a.get("href"), "TOLFDNR")
-        out.append(meeting)
+            for a in cell.iter("a") if cell is not None and agenda_item_id is None else ():
+                agenda_item_id = agenda_item_id or _id(a.get("href"), "TOLFDNR")
+        # built once with the committee row's fields (assignments to a built record cost a validation each)
+        out.append(Consultation(
+            committee=current.committee if current is not None else None,
+            role=current.role if current is not None else None,
+            status=current.status if current is not None else None,
+            date=date,
+            meeting_title=_text(meeting_link if meeting_link is not None else committee_cell) or None,
+            result=_text(result_cell) or None,
+            meeting_id=meeting_id, agenda_item_id=agenda_item_id))
         current_used = True
     if current is not None and not current_used:
         out.append(current)
