@@ -7,6 +7,7 @@ Shared by the classic Vorlage (vo020) and Auszug (to020) extractors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml.etree import XPath
@@ -15,9 +16,17 @@ from lxml.html import HtmlElement
 from allris_parse import labels
 from allris_parse.fields import block_text, elements, inline_text
 
-_ANCHORS = XPath("//a[starts-with(@name, 'allris')]")
-_JUMP_LINKS = XPath(labels.CLASSIC_JUMP_LINKS_XPATH)
 _SYMBOL_SPANS = XPath(labels.SYMBOL_FONT_SPANS_XPATH)
+#: Any Word bullet in symbol fonts (one search decides whether a section needs the translation).
+_ANY_SYMBOL_BULLET = re.compile("[" + "".join(chr(c) for c in labels.SYMBOL_BULLETS) + "]")
+#: A line (stripped) that ``labels.EMBEDDED_PROLOG_LINE`` may match: one search over a section's text
+#: tells whether any line needs the per-line check.
+_ANY_PROLOG_LINE = re.compile(r"^\s*(?:" + labels.EMBEDDED_PROLOG_LINE.pattern.removeprefix("^") + ")",
+                              labels.EMBEDDED_PROLOG_LINE.flags | re.MULTILINE)
+#: Section anchors are ``<a name="allris...">``, jump links ``<a href="#allris...">``
+#: (``labels.CLASSIC_JUMP_LINKS_XPATH``).
+_ANCHOR_PREFIX = "allris"
+_JUMP_PREFIX = "#allris"
 #: Elements of an embedded document's head that the parser leaves in the body.
 _HEAD_TAGS = frozenset({"meta", "title", "link", "style", "script"})
 
@@ -33,8 +42,12 @@ class AnchorSection:
 
 def jump_labels(root: HtmlElement) -> dict[str, str]:
     """Anchor name -> the label of the page's jump link to it ('allrisWP' -> 'Protokoll')."""
+    return _jump_labels([a for a in root.iter("a") if str(a.get("href", "")).startswith(_JUMP_PREFIX)])
+
+
+def _jump_labels(links: list[HtmlElement]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for link in elements(_JUMP_LINKS, root):
+    for link in links:
         name = str(link.get("href", ""))[1:]
         label = inline_text(link)
         if name and label and name not in found:
@@ -56,9 +69,12 @@ def _text_of(nodes: list[HtmlElement]) -> str:
             if span.text:
                 span.text = span.text.translate(labels.SYMBOL_FONT_BULLET_CHARS)
         parts.append(block_text(node))
-    text = "\n".join(parts).translate(labels.SYMBOL_BULLETS)
-    lines = [line for line in text.split("\n") if not labels.EMBEDDED_PROLOG_LINE.match(line.strip())]
-    return "\n".join(lines).strip()
+    text = "\n".join(parts)
+    if _ANY_SYMBOL_BULLET.search(text):
+        text = text.translate(labels.SYMBOL_BULLETS)
+    if _ANY_PROLOG_LINE.search(text):
+        text = "\n".join(line for line in text.split("\n") if not labels.EMBEDDED_PROLOG_LINE.match(line.strip()))
+    return text.strip()
 
 
 def anchor_sections(root: HtmlElement, anchors: tuple[str, ...] | None = None) -> list[AnchorSection]:
@@ -67,9 +83,16 @@ def anchor_sections(root: HtmlElement, anchors: tuple[str, ...] | None = None) -
     The text runs from the anchor to the next anchor or a layout table, over the anchor's following
     siblings; the anchor's own tail (where a parser leaks the embedded DOCTYPE) is checked too.
     """
-    names = jump_labels(root)
+    section_anchors: list[HtmlElement] = []
+    jump_links: list[HtmlElement] = []
+    for link in root.iter("a"):  # one walk in C for both kinds of link
+        if (name := link.get("name")) is not None and name.startswith(_ANCHOR_PREFIX):
+            section_anchors.append(link)
+        if (href := link.get("href")) is not None and href.startswith(_JUMP_PREFIX):
+            jump_links.append(link)
+    names = _jump_labels(jump_links)
     found: list[AnchorSection] = []
-    for anchor in elements(_ANCHORS, root):
+    for anchor in section_anchors:
         name = str(anchor.get("name"))
         if anchors is not None and name not in anchors:
             continue

@@ -12,34 +12,82 @@ from allris_parse.document import Document
 from allris_parse.fields import block_text, elements, hidden_int, inline_text, query_int, strings
 from allris_parse.models import AgendaItem, Section
 
-_HEADING = XPath(labels.CLASSIC_HEADING_XPATH
-                 + " | //h1[contains(concat(' ', normalize-space(@class), ' '), ' title ')]")
-#: Rows of the classic metadata table: labelled rows, the meeting row and the Vorlage row.
-_ROWS = XPath(
-    "//tr[td[contains(concat(' ', normalize-space(@class), ' '), ' kb1 ')]"
-    " or td/a[contains(@href, 'SILFDNR=') or contains(@href, 'VOLFDNR=')]]")
-_MEETING_LINK = XPath("td/a[contains(@href, 'to010')][contains(@href, 'SILFDNR=')]")
-_PAPER_LINK = XPath("td/a[contains(@href, 'vo020')][contains(@href, 'VOLFDNR=')]")
+#: The classic heading through the id index (``labels.CLASSIC_HEADING_XPATH``); ``h1.title`` is found by
+#: the page walk.
+_HEADING_BY_ID = XPath(labels.CLASSIC_HEADING_XPATH)
+_TITLE_CLASS = "title"
+_LABEL_CLASS = "kb1"
 _TOLFDNR = XPath("//input[@name='TOLFDNR']/@value | //a[contains(@href, 'to020')][contains(@href, 'TOLFDNR=')]/@href")
-#: ALLRIS 4 / responsive: label/value rows and text panels.
-_DEFINITIONS = XPath("//dt[following-sibling::*[1][self::dd]]")
+#: ALLRIS 4 / responsive text panels.
 _PANELS = XPath("//div[contains(concat(' ', normalize-space(@class), ' '), ' compFull ')]")
+#: XPath's normalize-space() white space: class lists split as the class selectors do.
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 
 def extract(doc: Document, item: AgendaItem, fields: dict[str, str]) -> None:
     """Fill ``item`` and the labelled ``fields`` (as shown) from the page."""
     root = doc.html
-    for heading in elements(_HEADING, root):
+    headings, rows, terms = _regions(root)
+    for heading in headings:
         title = labels.AGENDA_ITEM_TITLE_PREFIX.sub("", inline_text(heading))
         if title:
             item.title = title
             break
-    _metadata_rows(root, item, fields)
-    _definitions(root, fields)
+    _metadata_rows(rows, item, fields)
+    _definitions(terms, fields)
     item.agenda_item_id = _agenda_item_id(doc, root)
     item.sections = [Section(heading=s.label, text=s.text) for s in aspose.anchor_sections(root)]
     if not item.sections:
         item.sections = _panels(root)
+
+
+def _has_class(value: str | None, name: str) -> bool:
+    """``name`` among the classes of a ``class`` value, split as XPath's normalize-space() does."""
+    return value is not None and name in value and name in value.translate(_XML_SPACE).split(" ")
+
+
+def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]]:
+    """One walk in C over headings, rows and terms, in page order: the headings (classic ``#risname`` h1,
+    ``h1.title``), the rows of the classic metadata table (a ``td.kb1`` label, or a cell linking a Sitzung
+    or a Vorlage), and ``dt`` labels directly followed by their ``dd``."""
+    by_id = elements(_HEADING_BY_ID, root)
+    headings: list[HtmlElement] = []
+    rows: list[HtmlElement] = []
+    terms: list[HtmlElement] = []
+    for el in root.iter("h1", "tr", "dt"):
+        tag = el.tag
+        if tag == "tr":
+            if _is_metadata_row(el):
+                rows.append(el)
+        elif tag == "h1":
+            if _has_class(el.get("class"), _TITLE_CLASS) or any(el is h for h in by_id):
+                headings.append(el)
+        else:
+            following = el.getnext()
+            if following is not None and following.tag == "dd":
+                terms.append(el)
+    return headings, rows, terms
+
+
+def _is_metadata_row(row: HtmlElement) -> bool:
+    for cell in row:
+        if cell.tag != "td":
+            continue
+        if _has_class(cell.get("class"), _LABEL_CLASS):
+            return True
+        for link in cell:
+            if link.tag == "a" and (href := link.get("href")) and ("SILFDNR=" in href or "VOLFDNR=" in href):
+                return True
+    return False
+
+
+def _cell_link(cells: list[HtmlElement], script: str, key: str) -> HtmlElement | None:
+    """The first link of the cells (a child of one) whose address names ``script`` and ``key``."""
+    for cell in cells:
+        for link in cell:
+            if link.tag == "a" and (href := link.get("href")) and script in href and key in href:
+                return link
+    return None
 
 
 def _agenda_item_id(doc: Document, root: HtmlElement) -> int | None:
@@ -52,20 +100,20 @@ def _agenda_item_id(doc: Document, root: HtmlElement) -> int | None:
     return None
 
 
-def _metadata_rows(root: HtmlElement, item: AgendaItem, fields: dict[str, str]) -> None:
+def _metadata_rows(rows: list[HtmlElement], item: AgendaItem, fields: dict[str, str]) -> None:
     """Label/value cells up to the linked Vorlage's row; the meeting and the Vorlage from their links."""
-    for row in elements(_ROWS, root):
-        if item.meeting_id is None and (meeting := elements(_MEETING_LINK, row)):
-            item.meeting_title = inline_text(meeting[0]) or None
-            item.meeting_id = query_int(meeting[0].get("href"), "SILFDNR") or hidden_int(row, "SILFDNR")
+    for row in rows:
+        cells = [c for c in row if c.tag == "td"]
+        if item.meeting_id is None and (meeting := _cell_link(cells, "to010", "SILFDNR=")) is not None:
+            item.meeting_title = inline_text(meeting) or None
+            item.meeting_id = query_int(meeting.get("href"), "SILFDNR") or hidden_int(row, "SILFDNR")
             continue
-        if paper := elements(_PAPER_LINK, row):
-            shown = inline_text(paper[0]).split(" ", 1)
+        if (paper := _cell_link(cells, "vo020", "VOLFDNR=")) is not None:
+            shown = inline_text(paper).split(" ", 1)
             if shown and labels.PAPER_REFERENCE_TOKEN.match(shown[0]):
                 item.paper_reference = shown[0]
-            item.paper_id = query_int(paper[0].get("href"), "VOLFDNR")
+            item.paper_id = query_int(paper.get("href"), "VOLFDNR")
             return  # what follows (Status, Drucksache-Art, Federführend) is the paper's
-        cells = row.xpath("td")
         for index, cell in enumerate(cells[:-1]):
             if "kb1" not in (cell.get("class") or "").split():
                 continue
@@ -74,8 +122,8 @@ def _metadata_rows(root: HtmlElement, item: AgendaItem, fields: dict[str, str]) 
                 fields[name] = inline_text(cells[index + 1])
 
 
-def _definitions(root: HtmlElement, fields: dict[str, str]) -> None:
-    for term in elements(_DEFINITIONS, root):
+def _definitions(terms: list[HtmlElement], fields: dict[str, str]) -> None:
+    for term in terms:
         name = labels.AGENDA_ITEM_FIELD_LABELS.get(labels.label_key(inline_text(term)))
         if name and name not in fields:
             fields[name] = inline_text(term.getnext())
