@@ -10,7 +10,10 @@ from allris_parse.normalize import clean_inline
 
 
 def _span(cell: HtmlElement) -> int:
-    value = (cell.get("colspan") or "1").strip()
+    value = cell.get("colspan")
+    if value is None:  # most cells
+        return 1
+    value = (value or "1").strip()
     return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
@@ -57,6 +60,25 @@ def cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[H
     return grouped
 
 
+def body_cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[HtmlElement]] | None:
+    """:func:`cells_by_role` of a body row in one child loop; None for a header row (one with ``th``)."""
+    grouped: dict[str, list[HtmlElement]] = {}
+    column = 0
+    width = len(roles)
+    for cell in row:
+        tag = cell.tag
+        if tag == "td":
+            if column < width and (role := roles[column]) is not None:
+                if role in grouped:
+                    grouped[role].append(cell)
+                else:
+                    grouped[role] = [cell]
+            column += _span(cell)
+        elif tag == "th":
+            return None
+    return grouped
+
+
 def is_header_row(row: HtmlElement) -> bool:
     """True for a row with ``th`` cells (a child loop: cheaper than an ElementPath ``find``)."""
     return any(cell.tag == "th" for cell in row)
@@ -72,8 +94,13 @@ def cell_text(el: HtmlElement | None) -> str:
     hold one value (a ``div``/``a``/``span`` around it); a ``<br>`` becomes a space."""
     if el is None:
         return ""
-    if not len(el):
+    children = len(el)
+    if not children:
         return clean_inline(el.text)
+    if children == 1:  # one leaf inside (``<div>``, ``<a>``): its text and tail are all the text
+        child = el[0]
+        if not len(child) and isinstance(child.tag, str) and child.tag != "br":
+            return clean_inline(f"{el.text or ''}{child.text or ''}{child.tail or ''}")
     if next(el.iter("br"), None) is not None:
         return inline_text(el)
     return clean_inline(text_of(el))

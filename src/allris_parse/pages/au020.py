@@ -20,7 +20,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, inline_text, parse_date, query_int
 from allris_parse.models import Membership, Organization
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, cells_by_role, header_roles, is_header_row
+from allris_parse.pages._table import body_cells_by_role, cell_text, header_roles
 
 #: The innermost tables holding person links or forms (found from the links: a table-first XPath
 #: would search every nested layout table's whole subtree again).
@@ -98,9 +98,9 @@ def _first_text(cells: list[HtmlElement]) -> str | None:
 
 
 def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
-    if is_header_row(row):
+    cells = body_cells_by_role(row, roles)
+    if cells is None:  # a header row
         return None
-    cells = cells_by_role(row, roles)
     link, person_id, form_id = None, None, None
     for el in row.iter("a", "input"):  # one pass instead of an XPath per row: rosters are long
         if el.tag == "a" and link is None:
@@ -117,7 +117,8 @@ def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
     if not name or (person_id is None and not role):
         return None
     organization_cells = cells.get("organization", [])
-    org_link = next(iter(organization_cells[0].xpath(".//a[@href]")), None) if organization_cells else None
+    org_link = next((a for a in organization_cells[0].iter("a") if a.get("href") is not None),
+                    None) if organization_cells else None
     organization_id = None
     if org_link is not None:
         href = org_link.get("href")
