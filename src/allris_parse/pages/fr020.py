@@ -7,10 +7,12 @@ last and next Sitzung; it becomes one summary per Fraktion, linked to the Frakti
 
 from __future__ import annotations
 
+from lxml.etree import XPath
+
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
-from allris_parse.fields import parse_date, query_int
+from allris_parse.fields import elements, parse_date, query_int
 from allris_parse.models import Organization, OrganizationList, OrganizationSummary
 from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import cell_text, cells_by_role, header_roles
@@ -18,6 +20,10 @@ from allris_parse.pages.au020 import page_heading, read_organization
 
 _FACTION_LINKS = f".//a[contains(@href, '{labels.FACTION_SCRIPT}')][contains(@href, '{labels.FACTION_ID}=')]"
 _LIST_TABLES = f"//table[{_FACTION_LINKS}]"
+#: Compiled once: a string passed to ``.xpath()`` is compiled again on every call (once per row here).
+_ROW_LINKS = XPath(_FACTION_LINKS)
+_TABLES = XPath(_LIST_TABLES)
+_INNER_TABLE = XPath(".//table")
 
 
 def extract(doc: Document) -> Organization:
@@ -33,12 +39,12 @@ def extract_list(doc: Document) -> OrganizationList:
         return record
     root = doc.html
     record.title = page_heading(root)
-    for table in root.xpath(_LIST_TABLES):
-        if table.xpath(".//table"):
+    for table in elements(_TABLES, root):
+        if elements(_INNER_TABLE, table):
             continue
         roles = header_roles(table, labels.ORGANIZATION_LIST_COLUMNS)
         for row in table.iter("tr"):
-            links = row.xpath(_FACTION_LINKS)
+            links = elements(_ROW_LINKS, row)
             name = next((t for a in links if (t := none_if_empty(cell_text(a)))), None)
             if not name:
                 continue

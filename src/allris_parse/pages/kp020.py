@@ -7,21 +7,26 @@ table with one row per Gremium or Fraktion (a link ``au020...AULFDNR=`` or ``fr0
 
 from __future__ import annotations
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
-from allris_parse.fields import parse_date, query_int
+from allris_parse.fields import elements, parse_date, query_int
 from allris_parse.models import Membership, Person
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, cells_by_role, header_roles, is_header_row
+from allris_parse.pages._table import body_cells_by_role, cell_text, header_roles
 from allris_parse.pages.au020 import page_heading, page_id
 
 _ORGANIZATION_LINKS = (
     f".//a[(contains(@href, '{labels.COMMITTEE_SCRIPT}') and contains(@href, '{labels.COMMITTEE_ID}='))"
     f" or (contains(@href, '{labels.FACTION_SCRIPT}') and contains(@href, '{labels.FACTION_ID}='))]"
 )
+#: Compiled once: a string passed to ``.xpath()`` is compiled again on every call (once per row here).
+_ROW_LINKS = XPath(_ORGANIZATION_LINKS)
+_TABLES = XPath(f"//table[{_ORGANIZATION_LINKS}]")
+_INNER_TABLE = XPath(".//table")
 
 
 def extract(doc: Document) -> Person:
@@ -33,8 +38,8 @@ def extract(doc: Document) -> Person:
     root = doc.html
     record.name = page_heading(root)
     record.person_id = page_id(doc, labels.PERSON_SCRIPT, labels.PERSON_ID)
-    for table in root.xpath(f"//table[{_ORGANIZATION_LINKS}]"):
-        if table.xpath(".//table"):
+    for table in elements(_TABLES, root):
+        if elements(_INNER_TABLE, table):
             continue
         roles = header_roles(table, labels.MEMBER_COLUMNS)
         for row in table.iter("tr"):
@@ -53,12 +58,12 @@ def _first_text(cells: list[HtmlElement]) -> str | None:
 
 
 def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> Membership | None:
-    if is_header_row(row):
+    cells = body_cells_by_role(row, roles)
+    if cells is None:  # a header row
         return None
-    links = row.xpath(_ORGANIZATION_LINKS)
+    links = elements(_ROW_LINKS, row)
     if not links:
         return None
-    cells = cells_by_role(row, roles)
     href = links[0].get("href")
     organization = none_if_empty(cell_text(links[0])) or _first_text(cells.get("organization", []))
     return Membership(
