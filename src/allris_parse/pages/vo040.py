@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from lxml.etree import XPath
+from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import elements, inline_text, parse_date, query_int
 from allris_parse.models import PaperList, PaperListEntry
 
-_ROWS = XPath(labels.PAPER_LIST_ROWS_XPATH)
-_LINK = XPath(labels.PAPER_LIST_LINK_XPATH)
-_TOTAL = XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' tl1 ')]"
-               "//tr/td[contains(concat(' ', normalize-space(@class), ' '), ' kb1 ')]")
+#: The regions ``labels.PAPER_LIST_ROWS_XPATH`` selects, read by one walk: rows ``tr.zl11``/``tr.zl12``
+#: of ``table.tl1`` holding a Vorlage link (the first such link is the row's); the total is shown in
+#: the ``td.kb1`` cells of those tables' rows.
+_TABLE_CLASS = "tl1"
+_ROW_CLASSES = ("zl11", "zl12")
+_TOTAL_CLASS = "kb1"
+_LINK_KEY = "VOLFDNR="
+_TOTALS = XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' tl1 ')]"
+                 "//tr/td[contains(concat(' ', normalize-space(@class), ' '), ' kb1 ')]")
+_FIRST_TEXT = XPath("normalize-space(text()[normalize-space()][1])")
+#: XPath's normalize-space() white space: class lists split as the class selectors do.
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 
 def extract(doc: Document) -> PaperList:
@@ -21,26 +30,61 @@ def extract(doc: Document) -> PaperList:
     if doc.format != "html":
         record.warnings.append("paper lists are read from HTML pages only")
         return record
-    root = doc.html
-    for cell in elements(_TOTAL, root):
-        shown = str(cell.xpath("normalize-space(text()[normalize-space()][1])"))
+    totals, rows = _regions(doc.html)
+    for cell in totals:
+        shown = str(_FIRST_TEXT(cell))
         if any(ch.isdigit() for ch in shown):
             record.total = shown
             break
-    for row in elements(_ROWS, root):
-        link = elements(_LINK, row)[0]
+    for _row, link in rows:
         reference, _, title = inline_text(link).partition(" ")
         if not labels.PAPER_REFERENCE_TOKEN.match(reference):
             reference, title = "", inline_text(link)
         # cells after the link's cell: date (Angelegt/Freigabe), then the Vorlage-Art
-        link_cell = link.xpath("ancestor::td[1]")
-        after = [inline_text(td) for td in link_cell[0].itersiblings("td")] if link_cell else []
+        link_cell = next(link.iterancestors("td"), None)
+        after = [inline_text(td) for td in link_cell.itersiblings("td")] if link_cell is not None else []
         after = [value for value in after if value]
-        date = next((d for value in after if (d := parse_date(value))), None)
-        kinds = [value for value in after if parse_date(value) is None]
+        dates = [parse_date(value) for value in after]
+        date = next((d for d in dates if d), None)
+        kinds = [value for value, d in zip(after, dates, strict=True) if d is None]
         record.papers.append(PaperListEntry(
             paper_id=query_int(link.get("href"), "VOLFDNR"), reference=reference or None, title=title or None,
             date=date, paper_type=kinds[-1] if kinds else None))
     if not record.papers:
         record.warnings.append("no paper rows found on the list page")
     return record
+
+
+def _classes(value: str | None) -> list[str]:
+    return value.translate(_XML_SPACE).split(" ") if value else []
+
+
+def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlElement, HtmlElement]]]:
+    """The total cells and the paper rows with their links, in page order, each row once."""
+    totals: list[HtmlElement] = []
+    rows: list[tuple[HtmlElement, HtmlElement]] = []
+    seen: set[int] = set()
+    kept: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
+    for table in root.iter("table"):
+        value = table.get("class")
+        if not value or _TABLE_CLASS not in value or _TABLE_CLASS not in _classes(value):
+            continue
+        for row in table.iter("tr"):
+            if id(row) in seen:
+                continue  # a row of a nested list table, read with the outer one
+            seen.add(id(row))
+            kept.append(row)
+            for cell in row:
+                if cell.tag == "td" and (value := cell.get("class")) and _TOTAL_CLASS in value \
+                        and _TOTAL_CLASS in _classes(value):
+                    totals.append(cell)
+            value = row.get("class")
+            if not value or not any(name in value for name in _ROW_CLASSES) or not any(
+                    name in _ROW_CLASSES for name in _classes(value)):
+                continue
+            link = next((a for a in row.iter("a") if _LINK_KEY in (a.get("href") or "")), None)
+            if link is not None:
+                rows.append((row, link))
+    if len(totals) > 1:  # rows of nested tables may come between a row's cells: page order by XPath
+        totals = elements(_TOTALS, root)
+    return totals, rows
