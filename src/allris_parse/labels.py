@@ -47,7 +47,8 @@ TEXT_PAGE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def label_key(text: str) -> str:
     """Normalise a label cell ('Federführend:\xa0') for lookup in the tables below."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().rstrip(":").strip().casefold()
+    # str.split() and re's \s know the same spaces (no-break space included): the runs folded in C
+    return " ".join(text.split()).rstrip(":").strip().casefold()
 
 
 # --- Vorlage (vo020) metadata labels -> record fields ------------------------------------------
