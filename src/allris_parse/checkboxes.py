@@ -98,6 +98,8 @@ UNIT_LINE = re.compile(r"^(€|eur|euro)$", re.IGNORECASE)
 TRAILING_VALUE = re.compile(r"^(?P<label>.*?\S)(\s+in höhe von)?(\s*:\s*(?P<plain>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*"
                             r"(€|eur|euro)?)|\s+(?P<money>(ca\.\s*)?\d[\d.,\s]*(,-{1,2})?\s*(€|eur|euro)))$",
                             re.IGNORECASE)
+#: How every line that ``TRAILING_VALUE`` matches ends (trailing space aside): a cheap test before that regex.
+_TRAILING_HINT = re.compile(r"(?:[\d.,\-€]|eur|euro)$", re.IGNORECASE)
 #: Page text that hints at a form whose boxes are plain "x" cells or Wingdings letters (glyph boxes, checkbox
 #: inputs and images are looked for on every page): a known label, or "Nein" and "Ja" close together.
 FORM_HINT_PHRASES: tuple[str, ...] = ("Steuerliche Relevanz", "Mittelbereitstellung",
@@ -111,22 +113,29 @@ MAX_UNKNOWN_OPTION = 80
 _GLYPH_TRANSLATION = str.maketrans(BOX_GLYPHS)
 _GLYPH_SPLIT = re.compile(f"([{TICKED}{EMPTY}])")
 _BOX_CHARS = "".join(BOX_GLYPHS)
+_BOX_CHAR = re.compile(f"[{re.escape(_BOX_CHARS)}]")
 _BLANK = " \t\r\n\u00a0\u202f\u2007"
 
 # --- tokens ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "box", "spacer", "text", "break"
-    text: str = ""
-    ticked: bool = False
+class _Mark:
+    """A token that is no text: a box (ticked or not), a no-break-space cell, or a group break."""
+
+    __slots__ = ("kind", "ticked")
+
+    def __init__(self, kind: str, ticked: bool = False) -> None:
+        self.kind = kind
+        self.ticked = ticked
 
 
-_SPACER = _Token("spacer")
-_BREAK = _Token("break")
-_BOX_TICKED = _Token("box", ticked=True)
-_BOX_EMPTY = _Token("box", ticked=False)
+#: A token is a line of text (a plain ``str``) or one of the marks below.
+_Token = str | _Mark
+
+_SPACER = _Mark("spacer")
+_BREAK = _Mark("break")
+_BOX_TICKED = _Mark("box", ticked=True)
+_BOX_EMPTY = _Mark("box", ticked=False)
 
 
 def _line_tokens(raw: str, out: list[_Token]) -> None:
@@ -135,7 +144,9 @@ def _line_tokens(raw: str, out: list[_Token]) -> None:
         if "\u00a0" in raw:
             out.append(_SPACER)
         return
-    text = clean_inline(raw.translate(_GLYPH_TRANSLATION))
+    if _BOX_CHAR.search(raw):  # str.translate is slow; most lines hold no box
+        raw = raw.translate(_GLYPH_TRANSLATION)
+    text = clean_inline(raw)
     if "[" in text:
         for pattern, glyph in BRACKET_BOXES:
             text = pattern.sub(glyph, text)
@@ -146,7 +157,7 @@ def _line_tokens(raw: str, out: list[_Token]) -> None:
         out.append(_BREAK)
         return
     if TICKED not in text and EMPTY not in text:
-        out.append(_Token("text", text))
+        out.append(text)
         return
     parts = [p.strip() for p in _GLYPH_SPLIT.split(text)]
     # parts alternate: text, glyph, text, glyph, ..., text
@@ -157,19 +168,19 @@ def _line_tokens(raw: str, out: list[_Token]) -> None:
         if ":" in first and len(glyphs) > 1:
             group, _, option = first.rpartition(":")
             if option.strip():
-                out.append(_Token("text", group.strip() + ":"))
+                out.append(group.strip() + ":")
                 first = option.strip()
         for label, glyph in zip([first, *texts[1:-1]], glyphs, strict=True):
             out.append(_BOX_TICKED if glyph == TICKED else _BOX_EMPTY)
             if label:
-                out.append(_Token("text", label))
+                out.append(label)
         return
     if texts[0]:
-        out.append(_Token("text", texts[0]))
+        out.append(texts[0])
     for glyph, label in zip(glyphs, texts[1:], strict=True):
         out.append(_BOX_TICKED if glyph == TICKED else _BOX_EMPTY)
         if label:
-            out.append(_Token("text", label))
+            out.append(label)
 
 
 # --- the reader ------------------------------------------------------------------------------------
@@ -195,12 +206,74 @@ class _Group:
         return any(o.definite for o in self.options)
 
 
-def _kind(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
-    key = text.lower()  # not casefold(): that turns ß into ss
-    for kind, pattern in patterns:
-        if pattern.search(key):
-            return kind
-    return None
+def _anchored(pattern: re.Pattern[str]) -> bool:
+    """True where a pattern can only match at the start: a leading ``^``, no top-level ``|``, plain flags."""
+    text = pattern.pattern
+    if not text.startswith("^") or pattern.flags != re.UNICODE or re.search(r"\\\d|\(\?P[<=]", text):
+        return False
+    depth, escaped, class_start = 0, False, -1
+    for position, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif class_start >= 0:  # inside [...]: a "]" right after "[" or "[^" is a literal
+            if char == "]" and position > class_start + 1 and text[class_start + 1:position] != "^":
+                class_start = -1
+        elif char == "[":
+            class_start = position
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
+
+
+class _KindTable:
+    """The first kind (in table order) whose pattern finds a lower-cased line, at the cost of about one
+    regex call: the patterns anchored at the start are tried as one alternation (which tries them in
+    table order), the others are searched only where they stand before that hit in the table."""
+
+    def __init__(self, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
+        anchored = [index for index, (_, pattern) in enumerate(patterns) if _anchored(pattern)]
+        self.kinds = [kind for kind, _ in patterns]
+        self.first = re.compile("|".join(f"(?P<k{index}>{patterns[index][1].pattern})" for index in anchored)
+                                ) if anchored else None
+        self.others = [(index, kind, pattern) for index, (kind, pattern) in enumerate(patterns)
+                       if index not in anchored]
+
+    def kind(self, key: str, anchored: bool = True) -> str | None:
+        """The kind of ``key``; ``anchored=False`` where no anchored pattern can match (see ``_LINE_START``)."""
+        hit = len(self.kinds)
+        if anchored and self.first is not None and (match := self.first.match(key)) and match.lastgroup:
+            hit = int(match.lastgroup[1:])
+        for index, kind, pattern in self.others:
+            if index > hit:
+                break
+            if pattern.search(key):
+                return kind
+        return self.kinds[hit] if hit < len(self.kinds) else None
+
+
+_OPTION_KINDS = _KindTable(OPTION_PATTERNS)
+_GROUP_KINDS = _KindTable(GROUP_PATTERNS)
+
+
+def _line_start_hint() -> re.Pattern[str] | None:
+    """One case-blind regex that matches the start of every line that an anchored option or group pattern
+    (on the lower-cased line), ``UNIT_LINE``, ``VALUE_LINE`` or ``FIELD_LINE`` matches: a line it does not
+    match is prose for all of them. None where one of those patterns is not anchored."""
+    tests = [*(p for _, p in OPTION_PATTERNS if _anchored(p)), *(p for _, p in GROUP_PATTERNS),
+             UNIT_LINE, VALUE_LINE, FIELD_LINE]
+    if not all(_anchored(p) or (p.flags == re.UNICODE | re.IGNORECASE and _anchored(re.compile(p.pattern)))
+               for p in tests):
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in tests), re.IGNORECASE)
+
+
+_LINE_START = _line_start_hint()
 
 
 def _label(text: str) -> str:
@@ -209,7 +282,7 @@ def _label(text: str) -> str:
 
 def _option(text: str, ticked: bool, definite: bool, kind: str | None) -> _Option:
     """An option from its line; an amount at the end of the line becomes its value."""
-    match = TRAILING_VALUE.match(text)
+    match = TRAILING_VALUE.match(text) if _TRAILING_HINT.search(text.rstrip()[-4:]) else None
     if match:
         return _Option(_label(match["label"]), ticked, definite, kind, [match["plain"] or match["money"]])
     return _Option(_label(text), ticked, definite, kind)
@@ -229,37 +302,44 @@ def _read_tokens(tokens: Iterable[_Token]) -> _Reading:
     pending: bool | str | None = None  # True/False: a box; "spacer": a no-break-space cell; None: nothing
 
     def new_group(label: str | None, kind: str | None) -> _Group:
+        if not group.options:  # a group without options is dropped later: reuse it instead
+            group.label, group.kind = label, kind
+            group.fields.clear()
+            return group
         created = _Group(label, kind)
         reading.groups.append(created)
         return created
 
     for token in tokens:
-        if token.kind == "break":
-            group, pending = new_group(None, None), None
+        if not isinstance(token, str):
+            if token is _BREAK:
+                group, pending = new_group(None, None), None
+            elif token is _SPACER:
+                if pending is None:
+                    pending = "spacer"
+            else:
+                pending = token.ticked
             continue
-        if token.kind == "box":
-            pending = token.ticked
-            continue
-        if token.kind == "spacer":
-            if pending is None:
-                pending = "spacer"
-            continue
-        text = token.text
-        option_kind = _kind(text, OPTION_PATTERNS)
+        text = token
+        key = text.lower()  # not casefold(): that turns ß into ss
+        # "İ" lower-cases to two characters: there the cheap test proves nothing
+        maybe = _LINE_START is None or _LINE_START.match(text) is not None or "\u0130" in text
+        # the option kind is looked up only where it is used
         if isinstance(pending, bool):
-            group.options.append(_option(text, pending, True, option_kind))
-        elif group_kind := _kind(text, GROUP_PATTERNS):
+            group.options.append(_option(text, pending, True, _OPTION_KINDS.kind(key, maybe)))
+        elif maybe and (group_kind := _GROUP_KINDS.kind(key)):
             group = new_group(_label(text), group_kind)
-        elif UNIT_LINE.match(text):
+        elif maybe and UNIT_LINE.match(text):
             pass
-        elif (VALUE_LINE.match(text) and any(c.isdigit() for c in text)) or FIELD_LINE.match(text):
+        elif maybe and ((VALUE_LINE.match(text) and any(c.isdigit() for c in text)) or FIELD_LINE.match(text)):
             if group.options:
                 group.options[-1].values.append(text)
             else:
                 group.fields.append(text)
-        elif pending == "spacer" and (option_kind or (len(text) <= MAX_UNKNOWN_OPTION and not text.startswith("("))):
+        elif pending == "spacer" and ((option_kind := _OPTION_KINDS.kind(key, maybe))
+                                      or (len(text) <= MAX_UNKNOWN_OPTION and not text.startswith("("))):
             group.options.append(_option(text, False, False, option_kind))
-        elif option_kind and group.kind and group.label:
+        elif group.kind and group.label and _OPTION_KINDS.kind(key, maybe):
             if group.label not in reading.unboxed:
                 reading.unboxed.append(group.label)
         else:
@@ -427,18 +507,50 @@ def _form_reading(tokens: Iterable[_Token]) -> FormReading:
 
 # --- text renderings ---------------------------------------------------------------------------------
 
-_TEXT_HINT = re.compile(f"[{re.escape(_BOX_CHARS)}]|^\\s*[xX]\\s*$|\\[\\s*[xX]?\\s*\\]", re.MULTILINE)
-_LABEL_HINT = re.compile(r"finanzielle auswirkung|menschen mit (beeinträchtigung|behinderung)|steuerliche relevanz",
-                         re.IGNORECASE)
+_BRACKET_HINT = re.compile(r"\[\s*[xX]?\s*\]")
+LABEL_HINT_PHRASES: tuple[str, ...] = ("finanzielle auswirkung", "menschen mit beeinträchtigung",
+                                       "menschen mit behinderung", "steuerliche relevanz")
+_LABEL_HINT = re.compile("|".join(re.escape(phrase) for phrase in LABEL_HINT_PHRASES), re.IGNORECASE)
+#: Characters that an IGNORECASE regex takes for a letter of those phrases where ``str.lower()`` does not
+#: give that letter (dotted and dotless i, long s): where one occurs, the regex decides.
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
+
+
+def _has_box(joined: str) -> bool:
+    """A box glyph, a bracket box, a line that is an x."""
+    if any(char in joined for char in _BOX_CHARS):
+        return True
+    if "[" in joined and _BRACKET_HINT.search(joined):
+        return True
+    for letter in ("x", "X"):  # a line holding only an x, around some x of the text
+        at = joined.find(letter)
+        while at >= 0:
+            start = joined.rfind("\n", 0, at) + 1
+            end = joined.find("\n", at)
+            if joined[start:end if end >= 0 else len(joined)].strip() in ("x", "X"):
+                return True
+            at = joined.find(letter, at + 1)
+    return False
+
+
+def _first_label_line(lines: Sequence[str], joined: str) -> int | None:
+    """The index of the first line with a known group label (``_LABEL_HINT``); None where there is none."""
+    if any(char in joined for char in _ODD_CASE) or joined.count("\n") != len(lines) - 1:
+        return next((i for i, line in enumerate(lines) if _LABEL_HINT.search(line)), None)
+    lowered = joined.lower()
+    found = [at for phrase in LABEL_HINT_PHRASES if (at := lowered.find(phrase)) >= 0]
+    if not found:
+        return None
+    return lowered.count("\n", 0, min(found))  # lower() keeps lengths without the odd characters
 
 
 def read_lines(lines: Sequence[str]) -> FormReading:
     """Checkbox groups of a text rendering."""
     joined = "\n".join(lines)
-    if not _TEXT_HINT.search(joined):
+    if not _has_box(joined):
         # No box anywhere: only a known form whose options stand without ticks can be reported, and it
         # starts at its label, so the lines before it need no reading.
-        first = next((i for i, line in enumerate(lines) if _LABEL_HINT.search(line)), None)
+        first = _first_label_line(lines, joined)
         if first is None:
             return FormReading()
         lines = lines[first:]
