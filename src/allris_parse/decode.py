@@ -54,6 +54,9 @@ class Decoded:
 
 
 def _declared_charset(head: bytes) -> str | None:
+    lowered = head.lower()  # bytes patterns ignore case for ASCII letters only, as bytes.lower() does
+    if b"charset" not in lowered and b"encoding" not in lowered:
+        return None  # the case-blind regex costs ~25 µs on 2 KB where it finds nothing (text renderings)
     match = _DECLARED.search(head)
     if not match:
         return None
