@@ -13,7 +13,7 @@ from allris_parse import labels
 from allris_parse.clean import drop_noise_lines
 from allris_parse.document import Document
 from allris_parse.models import AgendaEntry, Meeting, Section
-from allris_parse.normalize import clean_block, clean_inline
+from allris_parse.normalize import clean_block, clean_inline, clean_lines
 from allris_parse.pages.to010 import common
 
 _LABEL_LINE = re.compile(r"^-?\s*(?P<label>[A-Za-zÄÖÜäöüß. /-]{2,30}):\s*(?P<value>.*)$")
@@ -25,7 +25,7 @@ _TABLE_HEADER = re.compile(r"^\|?\s*TOP\s*\|", re.IGNORECASE)
 def extract(doc: Document) -> Meeting:
     """The meeting fields a text rendering shows; a bare Beschluss text becomes a section."""
     meeting = Meeting(source=doc.source())
-    lines = [clean_inline(line) for line in drop_noise_lines(doc.lines)]
+    lines = clean_lines(drop_noise_lines(doc.lines))
     rest: list[str] = []
     items: list[AgendaEntry] = []
     pending: str | None = None

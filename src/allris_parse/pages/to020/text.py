@@ -22,6 +22,7 @@ _LABELS = sorted(labels.AGENDA_ITEM_FIELD_LABELS, key=len, reverse=True)
 #: A known label with its colon, at the start of a line or glued after a value ("...XBeschlussart:").
 _GLUED_LABEL = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(k) for k in _LABELS) + r")\s*:", re.IGNORECASE)
 _LABEL_AT_START = re.compile(r"^(" + "|".join(re.escape(k) for k in _LABELS) + r")\s*:", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n{3,}")
 #: How a complete text ends: sentence punctuation, a closing quote or bracket, a count ("Enthaltungen: 0").
 _SENTENCE_END = re.compile(r"[.!?:;)\]\"“”»«'\d-]\s*$")
 
@@ -47,7 +48,9 @@ class _Header:
 
 
 def _is_section_heading(line: str) -> bool:
-    return labels.label_key(labels.TRAILING_CELL_SEPARATOR.sub("", line)) in labels.AGENDA_ITEM_SECTION_HEADINGS
+    if "|" in line:  # the separator regex scans the whole line: only where a separator can be
+        line = labels.TRAILING_CELL_SEPARATOR.sub("", line)
+    return labels.label_key(line) in labels.AGENDA_ITEM_SECTION_HEADINGS
 
 
 def _label_pairs(line: str) -> list[tuple[str, str]]:
@@ -63,7 +66,7 @@ def _label_pairs(line: str) -> list[tuple[str, str]]:
 
 def extract(doc: Document, item: AgendaItem, fields: dict[str, str]) -> None:
     """Fill ``item`` and the labelled ``fields`` (as shown) from the text lines."""
-    lines = ["" if labels.EMPTY_CELL_LINE.match(line) else line.strip() for line in doc.lines]
+    lines = [_line(line) for line in doc.lines]
     for line in lines:
         if match := labels.ONLINE_VERSION_LINE.match(line):
             item.agenda_item_id = query_int(match["url"], "TOLFDNR")
@@ -75,6 +78,14 @@ def extract(doc: Document, item: AgendaItem, fields: dict[str, str]) -> None:
         item.sections = _sections(lines, header.body_start, header.body_heading_next)
     _warn_if_truncated(doc, lines, item, header)
     item.warnings.extend(header.warnings)
+
+
+def _line(raw: str) -> str:
+    """The stripped line; empty where it holds nothing or a lone cell separator (``labels.EMPTY_CELL_LINE``)."""
+    line = raw.strip()
+    if not line or (line == "|" and raw[0] == "|"):
+        return ""
+    return line
 
 
 def _heading(lines: list[str], item: AgendaItem) -> int:
@@ -164,7 +175,8 @@ def _sections(lines: list[str], start: int, heading_next: bool) -> list[Section]
     def flush() -> None:
         text = "\n".join(body).strip()
         if started and (text or heading):
-            sections.append(Section(heading=heading, text=re.sub(r"\n{3,}", "\n\n", text)))
+            sections.append(Section(heading=heading, text=_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text
+                                    else text))
 
     expect_heading = heading_next
     for line in lines[start:]:
@@ -190,10 +202,11 @@ def _sections(lines: list[str], start: int, heading_next: bool) -> list[Section]
 
 def _warn_if_truncated(doc: Document, lines: list[str], item: AgendaItem, header: _Header) -> None:
     """Most renderings were cut at about 2000 bytes: say so where the text stops mid-sentence."""
-    content = [line for line in lines if line and not labels.is_noise_line(line)]
-    if not content or header.body_start is None:
+    if header.body_start is None:
         return
-    last = content[-1]
+    last = next((line for line in reversed(lines) if line and not labels.is_noise_line(line)), None)
+    if last is None:
+        return
     if _is_section_heading(last) or _SENTENCE_END.search(last) or lines.index(last) < header.body_start:
         return
     size = len(doc.text.encode("utf-8"))
