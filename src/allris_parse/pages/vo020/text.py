@@ -280,9 +280,9 @@ def _grunddaten(lines: list[str], paper: Paper) -> bool:
 
 
 def _is_heading_line(line: str) -> bool:
-    # a clean line is no shorter than its key (casefold() never shortens): long lines are no heading
+    # a clean line without a closing colon is its own label key but for casefold(), which never shortens
     return (bool(line) and len(line) <= _LONGEST_HEADING and not line.endswith(":")
-            and labels.label_key(line) in labels.TEXT_SECTION_HEADINGS)
+            and line.casefold() in labels.TEXT_SECTION_HEADINGS)
 
 
 def _headed_sections(lines: list[str], paper: Paper) -> bool:
@@ -308,7 +308,7 @@ def _pipe_consultations(lines: list[str]) -> list[Consultation]:
         if not line or _TABLE_RULE.match(line):
             continue
         parts = [part.strip() for part in line.split("|")] if "|" in line else [line]
-        if labels.label_key(parts[0]) in labels.BF_TABLE_COLUMNS and len(parts) > 2:
+        if len(parts) > 2 and labels.label_key(parts[0]) in labels.BF_TABLE_COLUMNS:
             continue  # the header row
         for part in parts:
             cell = part
