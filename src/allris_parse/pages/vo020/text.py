@@ -52,7 +52,6 @@ _GLUED_LABEL = re.compile("(" + "|".join(re.escape(k) for k in _KNOWN_LABELS) + 
 _BERATUNGSFOLGE = labels.label_key("Beratungsfolge")
 _LONGEST_HEADING = max(len(key) for key in labels.TEXT_SECTION_HEADINGS)
 _NOISE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS))
-_BLANK_LINES = re.compile(r"\n{3,}")
 _ANLAGEN = (labels.label_key("Anlagen"), labels.label_key("Anlage/n"))
 #: Near this size a rendering has been cut by the tool that made it (about 2000 bytes).
 _CUT_SIZE = (1850, 2000)
@@ -151,15 +150,18 @@ def _section(heading: str | None, text_lines: list[str]) -> Section | None:
     if (heading and first < len(body) and body[first].endswith(":")
             and labels.label_key(body[first]) == labels.label_key(heading)):
         first += 1
-    # the lines are clean (see _clean_lines), and so are their untabled cells: clean_block has only the
-    # blank-line runs left to fold
-    text = "\n".join(line if "|" not in line else _untable(line) for line in body[first:])
-    if "\n\n\n" in text:
-        text = _BLANK_LINES.sub("\n\n", text)
-    text = text.strip()
-    if not text:
+    # the lines are clean (see _clean_lines), and so are their untabled cells: of clean_block only the
+    # folding of blank-line runs is left, done here on the list (one empty line per run, none at the ends)
+    kept: list[str] = []
+    for raw in body[first:]:
+        line = _untable(raw) if "|" in raw else raw
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    if not kept:
         return None
-    return Section(heading=heading, text=text)
+    return Section(heading=heading, text="\n".join(kept))
 
 
 def _untable(line: str) -> str:
