@@ -106,12 +106,15 @@ def _decode(data: bytes) -> Decoded:
             return Decoded(data.decode(declared), declared)
         except (LookupError, UnicodeDecodeError):
             warnings.append(f"declared charset {declared!r} does not fit the bytes; read as windows-1252")
-    elif _mostly_utf8(data):  # UTF-8 with stray windows-1252 bytes, whatever the label says
+        return Decoded(data.decode("cp1252", "allris-cp1252"), "windows-1252", warnings)
+    text = data.decode("cp1252", "allris-cp1252")
+    # UTF-8 read as windows-1252 shows as "Ã¤", "Â " or "â€ž": only then is the costly byte count worth it.
+    if ("Ã" in text or "Â" in text or "â€" in text) and _mostly_utf8(data):
         warnings.append("mostly UTF-8 but some bytes are not; read those as windows-1252")
         return Decoded(data.decode("utf-8", "allris-cp1252"), "utf-8", warnings)
-    elif declared == "utf-8":
+    if declared == "utf-8":
         warnings.append("declared UTF-8 but the bytes are windows-1252")
-    return Decoded(data.decode("cp1252", "allris-cp1252"), "windows-1252", warnings)
+    return Decoded(text, "windows-1252", warnings)
 
 
 def _mostly_utf8(data: bytes) -> bool:

@@ -14,6 +14,7 @@ from allris_parse import labels
 from allris_parse.clean import strip_html_noise
 from allris_parse.decode import decode
 from allris_parse.errors import InputError
+from allris_parse.fields import elements, strings
 from allris_parse.models import Flavour, Format, Source
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
@@ -21,6 +22,9 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
 # element proxy, which was the largest single cost of extraction (forms-specific classes are not used).
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
 _LOOKS_LIKE_HTML = re.compile(r"<(?:!doctype|html|head|body|div|table|\?xml|meta|p|span|form)\b", re.IGNORECASE)
+_BY_ID = etree.XPath("id($name)")
+_GENERATOR = etree.XPath("/html/head/meta[@name='description']/@content")
+_PAGE_MARKERS = tuple((page_type, etree.XPath(xpath)) for page_type, xpath in labels.HTML_PAGE_MARKERS)
 _TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODES) + r")(?:_[a-z])?(?![a-z0-9])",
                               re.IGNORECASE)
 
@@ -67,9 +71,12 @@ def load(data: bytes, *, path: str | None = None, url: str | None = None) -> Doc
         doc.format = "html"
         markup = _unwrap_ajax_response(decoded.text)
         try:
-            doc.root = lxml.html.document_fromstring((markup or decoded.text).encode("utf-8"), parser=_PARSER)
-        except (ParserError, ValueError) as exc:
+            root = etree.fromstring((markup or decoded.text).encode("utf-8"), _PARSER)
+        except (ParserError, etree.XMLSyntaxError, ValueError) as exc:
             raise InputError(f"HTML that cannot be parsed: {exc}") from exc
+        if not isinstance(root, lxml.html.HtmlElement):
+            raise InputError("HTML that cannot be parsed: no document element")
+        doc.root = root
         _detect_html(doc)
         if markup is not None:
             doc.flavour = "allris4"
@@ -108,13 +115,13 @@ def _first_token(value: str | None) -> str | None:
 
 def _detect_html(doc: Document) -> None:
     root = doc.html
-    container = root.find(".//div[@id='allriscontainer']")
-    if container is not None:
+    container = _by_id(root, "allriscontainer")
+    if container is not None and container.tag == "div":
         doc.flavour = "classic"
         doc.page_type = _first_token(container.get("class"))
     else:
-        generator = " ".join(root.xpath("//meta[@name='description']/@content"))
-        allris = root.find(".//div[@id='allris']")
+        generator = " ".join(strings(_GENERATOR, root))
+        allris = _by_id(root, "allris")
         is_allris4 = "Version 4" in generator or "Wicket" in doc.text[:20000]
         if allris is not None and not is_allris4 and _first_token(allris.get("class")):
             doc.flavour = "responsive"
@@ -123,15 +130,21 @@ def _detect_html(doc: Document) -> None:
             doc.flavour = "allris4"
             base = re.search(r"Wicket\.Ajax\.baseUrl=\"([a-z0-9_]+)", doc.text)
             doc.page_type = _first_token(base.group(1)) if base else None
-        elif root.find(".//*[@id='rismain_raw']") is not None or root.find(".//*[@id='rismain']") is not None:
+        elif _by_id(root, "rismain_raw") is not None or _by_id(root, "rismain") is not None:
             doc.flavour = "classic"
     if doc.page_type is None:
         doc.page_type = _type_from_markers(root) or _type_from_address(doc)
 
 
+def _by_id(root: lxml.html.HtmlElement, element_id: str) -> lxml.html.HtmlElement | None:
+    """The element with this id, through the parser's id index (no walk over the tree)."""
+    found = elements(_BY_ID, root, name=element_id)
+    return found[0] if found else None
+
+
 def _type_from_markers(root: lxml.html.HtmlElement) -> str | None:
-    for page_type, xpath in labels.HTML_PAGE_MARKERS:
-        if root.xpath(xpath):
+    for page_type, xpath in _PAGE_MARKERS:
+        if xpath(root):
             return page_type
     return None
 

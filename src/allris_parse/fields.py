@@ -199,13 +199,13 @@ def hidden_int(el: HtmlElement, name: str) -> int | None:
 # --- typed results of compiled XPaths -------------------------------------------------------------
 
 
-def elements(xpath: XPath, node: HtmlElement) -> list[HtmlElement]:
+def elements(xpath: XPath, node: HtmlElement, **variables: str) -> list[HtmlElement]:
     """The elements a compiled XPath finds (typed for mypy: lxml's result type is a wide union)."""
-    found = xpath(node)
+    found = xpath(node, **variables)
     return [x for x in found if isinstance(x, HtmlElement)] if isinstance(found, list) else []
 
 
-def strings(xpath: XPath, node: HtmlElement) -> list[str]:
+def strings(xpath: XPath, node: HtmlElement, **variables: str) -> list[str]:
     """The attribute or text values a compiled XPath finds."""
-    found = xpath(node)
+    found = xpath(node, **variables)
     return [str(x) for x in found if isinstance(x, str)] if isinstance(found, list) else []
