@@ -548,16 +548,25 @@ def _first_label_line(lines: Sequence[str], joined: str) -> int | None:
     return lowered.count("\n", 0, min(found))  # lower() keeps lengths without the odd characters
 
 
+#: How many lines above the first box a group label (and the spacers after it) may stand.
+_GROUP_LEAD_LINES = 25
+
+
 def read_lines(lines: Sequence[str]) -> FormReading:
     """Checkbox groups of a text rendering."""
     joined = "\n".join(lines)
-    if not _has_box(joined):
-        # No box anywhere: only a known form whose options stand without ticks can be reported, and it
-        # starts at its label, so the lines before it need no reading.
-        first = _first_label_line(lines, joined)
-        if first is None:
-            return FormReading()
-        lines = lines[first:]
+    first_label = _first_label_line(lines, joined)
+    if _has_box(joined):
+        # A group starts at its label, a few lines above its first box at most: prose before that has
+        # no boxes and needs no reading.
+        first_box = next(i for i, line in enumerate(lines) if _has_box(line))
+        start = max(0, first_box - _GROUP_LEAD_LINES)
+        lines = lines[min(start, first_label) if first_label is not None else start:]
+    elif first_label is not None:
+        # No box anywhere: only a known form whose options stand without ticks can be reported.
+        lines = lines[first_label:]
+    else:
+        return FormReading()
     tokens: list[_Token] = []
     for line in lines:
         if line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
