@@ -115,6 +115,7 @@ def _first_token(value: str | None) -> str | None:
 
 def _detect_html(doc: Document) -> None:
     root = doc.html
+    region: lxml.html.HtmlElement | None = None
     container = _by_id(root, "allriscontainer")
     if container is not None and container.tag == "div":
         doc.flavour = "classic"
@@ -130,10 +131,13 @@ def _detect_html(doc: Document) -> None:
             doc.flavour = "allris4"
             base = re.search(r"Wicket\.Ajax\.baseUrl=\"([a-z0-9_]+)", doc.text)
             doc.page_type = _first_token(base.group(1)) if base else None
-        elif _by_id(root, "rismain_raw") is not None or _by_id(root, "rismain") is not None:
-            doc.flavour = "classic"
+        else:
+            region = _by_id(root, "rismain_raw")
+            region = region if region is not None else _by_id(root, "rismain")
+            if region is not None:
+                doc.flavour = "classic"
     if doc.page_type is None:
-        doc.page_type = _type_from_markers(root) or _type_from_address(doc)
+        doc.page_type = _type_from_markers(region if region is not None else root) or _type_from_address(doc)
 
 
 def _by_id(root: lxml.html.HtmlElement, element_id: str) -> lxml.html.HtmlElement | None:
@@ -142,9 +146,9 @@ def _by_id(root: lxml.html.HtmlElement, element_id: str) -> lxml.html.HtmlElemen
     return found[0] if found else None
 
 
-def _type_from_markers(root: lxml.html.HtmlElement) -> str | None:
+def _type_from_markers(region: lxml.html.HtmlElement) -> str | None:
     for page_type, xpath in _PAGE_MARKERS:
-        if xpath(root):
+        if xpath(region):
             return page_type
     return None
 

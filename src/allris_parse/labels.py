@@ -17,12 +17,14 @@ PAGE_TYPE_CODES: tuple[str, ...] = (
 
 #: Structural hints for pages whose flavour marker does not name the page type (embedded pages).
 HTML_PAGE_MARKERS: tuple[tuple[str, str], ...] = (
+    # relative paths: they are searched in the page's ALLRIS region where one is found (a city site's
+    # navigation around an embedded page need not be searched)
     # the calendar table alone, e.g. a Wicket <ajax-response> part of an ALLRIS 4 si010 page
-    ("si010", "//table[contains(concat(' ', normalize-space(@class), ' '), ' calenderView ')]"),
-    ("vo020", "id('vobetreff') | //a[@name='allrisBV' or @name='allrisSV']"
-              " | //td[@class='kb1'][starts-with(normalize-space(.), 'Beratungsfolge')]"),
-    ("to020", "//a[@name='allrisWP' or @name='allrisBS' or @name='allrisAE']"),
-    ("to010", "//table[contains(concat(' ', @class, ' '), ' tl1 ')] | //table[contains(@class, 'toTable')]"),
+    ("si010", ".//table[contains(concat(' ', normalize-space(@class), ' '), ' calenderView ')]"),
+    ("vo020", "id('vobetreff') | .//a[@name='allrisBV' or @name='allrisSV']"
+              " | .//td[@class='kb1'][starts-with(normalize-space(.), 'Beratungsfolge')]"),
+    ("to020", ".//a[@name='allrisWP' or @name='allrisBS' or @name='allrisAE']"),
+    ("to010", ".//table[contains(concat(' ', @class, ' '), ' tl1 ')] | .//table[contains(@class, 'toTable')]"),
 )
 
 #: Title lines of text renderings ("ALLRIS - Vorlage") and what they mean.
