@@ -531,3 +531,9 @@ PANEL_TOGGLE_LINES: frozenset[str] = frozenset({"Reduzieren", "Erweitern"})
 PAPER_LIST_ROWS_XPATH = (f"//table[{_has_class('tl1')}]//tr[{_has_class('zl11')} or {_has_class('zl12')}]"
                          "[.//a[contains(@href, 'VOLFDNR=')]]")
 PAPER_LIST_LINK_XPATH = ".//a[contains(@href, 'VOLFDNR=')]"
+
+# --- server answers the crawler recognises (fetch.py) ----------------------------------------------------
+
+#: ALLRIS 4 throttles with HTTP 200 and a page saying so: "Zu viele Zugriffe aus Ihrem Netzwerk, Zugriff
+#: temporär gesperrt." Matched on the raw bytes (ASCII words: the same in UTF-8 and windows-1252).
+THROTTLE_MARKERS: tuple[bytes, ...] = (b"Zu viele Zugriffe",)
