@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import itertools
 import json
+import operator
 import re
 import time
 import types
@@ -36,9 +38,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from allris_parse.models import RECORD_TYPES, Record
 from allris_parse.sources import STDIN_NAME, Input
@@ -432,6 +434,26 @@ def _loc(loc: Sequence[int | str]) -> str:
     return text
 
 
+# --- JSON Schema --------------------------------------------------------------------------------------
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def json_schema(kind: str | None = None) -> dict[str, Any]:
+    """The JSON Schema of records as ``parse`` writes them: one kind, or all as a union on ``kind``.
+
+    Raises ``KeyError`` for an unknown kind (the CLI lists the kinds).
+    """
+    if kind is not None:
+        schema = KINDS[kind].model_json_schema(mode="serialization")
+        return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+    union: Any = functools.reduce(operator.or_, RECORD_TYPES)
+    schema = TypeAdapter(Annotated[union, Field(discriminator="kind")]).json_schema(mode="serialization")
+    return {"$schema": JSON_SCHEMA_DIALECT, "title": "allris-parse record",
+            "description": f"One record written by allris-parse; its kind is one of: {', '.join(KINDS)}.",
+            **schema}
+
+
 # --- inputs -------------------------------------------------------------------------------------------
 
 _RECORDS_START = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*(?:\{\s*"|\[\s*(?:\{|\]))')
@@ -455,21 +477,20 @@ def validate_input(item: Input, validator: Validator) -> Iterator[Result]:
 
     started = time.perf_counter()
     file = None if item.name == STDIN_NAME else item.name
-    path = Path(item.name)
+    on_disk = Path(item.path) if item.path and item.member is None and item.data is None and not item.error else None
+    data: bytes | None = None
     try:
-        if file is not None and path.is_file():
-            with path.open("rb") as handle:
+        if on_disk is not None and on_disk.is_file():
+            with on_disk.open("rb") as handle:
                 head = handle.read(_SNIFF_BYTES)
-            if looks_like_records(head):
-                yield from _record_file(path, item.name, validator)
+            if looks_like_records(head):  # streamed line by line: a record file may be larger than any page
+                yield from _record_file(on_disk, item.name, validator)
                 return
-            data = None
         else:
             data = item.read()
             if looks_like_records(data[:_SNIFF_BYTES]):
                 # StringIO splits at newlines only: str.splitlines would also split at U+2028 inside JSON strings
-                text = io.StringIO(data.decode("utf-8-sig", "replace"))
-                yield from _records(text, item.name, file, validator)
+                yield from _records(io.StringIO(data.decode("utf-8-sig", "replace")), item.name, file, validator)
                 return
     except OSError as exc:
         yield Result(item.name, file, findings=[Finding("error", "input", "", f"cannot read: {exc.strerror or exc}")],
@@ -479,7 +500,7 @@ def validate_input(item: Input, validator: Validator) -> Iterator[Result]:
         yield Result(item.name, file, findings=[Finding("error", "input", "", str(exc) or type(exc).__name__)],
                      seconds=time.perf_counter() - started)
         return
-    page = item if data is None else dataclasses.replace(item, read=lambda: data)
+    page = item if data is None else dataclasses.replace(item, data=data)
     outcome = convert_one(page)
     if outcome.record is None:
         yield Result(item.name, file, findings=[Finding("error", "input", "", outcome.error or "cannot be parsed")],
@@ -491,7 +512,7 @@ def validate_input(item: Input, validator: Validator) -> Iterator[Result]:
 
 
 def _record_file(path: Path, name: str, validator: Validator) -> Iterator[Result]:
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+    with path.open(encoding="utf-8-sig", errors="replace", newline=None) as handle:
         yield from _records(handle, name, name, validator)
 
 
