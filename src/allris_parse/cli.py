@@ -130,6 +130,90 @@ def _write(records: Iterator[Record], output_format: OutputFormat, output: Path 
         return write(records, handle)
 
 
+# --- validate and schema ------------------------------------------------------------------------------
+
+
+class ReportFormat(StrEnum):
+    """Report formats of ``validate``."""
+
+    human = "human"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str], typer.Argument(
+        help="Pages (files, directories, globs, archives, http(s) addresses, - for standard input) or JSON / "
+             "JSON Lines files of records written by `parse`.", show_default=False)],
+    report: Annotated[ReportFormat, typer.Option(
+        "--report", "-r", help="human: a table on a terminal, plain lines otherwise; json; junit: JUnit XML for "
+                               "CI test reports; github: GitHub Actions workflow annotations.")] = ReportFormat.human,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report here (atomically) instead of standard output.",
+        show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (parser warnings included) as errors.")]
+        = False,
+    require: Annotated[list[str] | None, typer.Option(
+        "--require", metavar="[KIND:]FIELD",
+        help="Also require this field (dotted path, e.g. finance.impact or meeting:location); repeatable. "
+             "Without KIND, every kind that has the field.", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on standard error.")] = False,
+) -> None:
+    """Check pages or records against the rules per kind: required fields, impossible values, parser warnings.
+    Exit code 0: all valid; 1: something invalid or unreadable; 2: usage error."""
+    from allris_parse import reports
+    from allris_parse.sources import iter_inputs, load_members
+    from allris_parse.validation import RequirementError, Validator, validate_inputs
+
+    try:
+        validator = Validator(require=require or (), strict=strict)
+    except RequirementError as exc:
+        _usage_error(str(exc))
+    results = list(validate_inputs(load_members(iter_inputs(paths)), validator))
+    write = reports.writer(report.value, strict=strict)
+    if output is None:
+        write(results, sys.stdout)
+    else:
+        from allris_parse.writers import atomic_writer
+
+        with atomic_writer(output) as handle:
+            write(results, handle)
+    if not results:
+        typer.echo("allris-parse: no pages or records found in the given paths", err=True)
+        raise typer.Exit(EXIT_FAILED)
+    if not quiet and (output is not None or report is not ReportFormat.human):
+        typer.echo(f"allris-parse: {reports.summary_line(results)}", err=True)
+    raise typer.Exit(EXIT_OK if all(r.valid for r in results) else EXIT_FAILED)
+
+
+@app.command()
+def schema(
+    kind: Annotated[str | None, typer.Argument(
+        help="A record kind: paper, meeting, agenda_item, meeting_calendar, organization, organization_list, "
+             "person, paper_list. Without it, all kinds as one union on `kind`.", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the schema here (atomically) instead of standard output.",
+        show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema of the records (from the same models `validate` reads records back with)."""
+    import json
+
+    from allris_parse.validation import KINDS, json_schema
+
+    if kind is not None and kind not in KINDS:
+        _usage_error(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    text = json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from allris_parse.writers import atomic_writer
+
+    with atomic_writer(output) as handle:
+        handle.write(text)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
