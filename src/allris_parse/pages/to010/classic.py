@@ -15,7 +15,6 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import inline_text
 from allris_parse.models import AgendaEntry, Attachment, Meeting
 from allris_parse.pages.to010 import common
 
@@ -45,20 +44,22 @@ def extract(doc: Document) -> Meeting:
         elif el.get("id") in labels.CLASSIC_HEADING_IDS:
             headings.extend(el.iter("h1"))
     for cell in label_cells:
-        fieldname = labels.MEETING_FIELD_LABELS.get(labels.label_key(inline_text(cell)))
+        fieldname = labels.MEETING_FIELD_LABELS.get(labels.label_key(common.text(cell)))
         value = cell.getnext()
         if fieldname and value is not None and value.tag == "td":
-            common.set_field(meeting, fieldname, inline_text(value))
+            common.set_field(meeting, fieldname, common.text(value))
     if meeting.title is None:
         for heading in headings:
-            if title := common.heading_title(inline_text(heading)):
+            if title := common.heading_title(common.text(heading)):
                 meeting.title = title
                 break
     meeting.documents = _documents(right_columns)
-    own_links: list[int | None] = []
+    object_id = common.object_id(doc.text)
+    own_links: list[int | None] | None = [] if object_id is None else None
     meeting.agenda_items = [item for row in _rows(tables) if (item := _item(row, own_links))]
-    own_links.extend(_form_meeting_ids(right_columns))
-    meeting.meeting_id = common.meeting_id(doc.text, own_links)
+    if own_links is not None:
+        own_links.extend(_form_meeting_ids(right_columns))
+    meeting.meeting_id = common.meeting_id(object_id, own_links)
     return common.finish(meeting)
 
 
@@ -68,6 +69,8 @@ def _has_class(value: str | None, name: str) -> bool:
 
 
 def _rows(tables: list[HtmlElement]) -> list[HtmlElement]:
+    if len(tables) == 1:  # the common case: no row can come twice
+        return [tr for tr in tables[0].iter("tr") if _is_agenda_row(tr.get("class"))]
     rows: list[HtmlElement] = []
     seen: set[int] = set()
     visited: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
@@ -77,11 +80,19 @@ def _rows(tables: list[HtmlElement]) -> list[HtmlElement]:
                 continue
             seen.add(id(tr))
             visited.append(tr)
-            value = tr.get("class")
-            if value and any(c in value for c in labels.CLASSIC_AGENDA_ROW_CLASSES) and (
-                    labels.CLASSIC_AGENDA_ROW_CLASSES & set(value.split())):
+            if _is_agenda_row(tr.get("class")):
                 rows.append(tr)
     return rows
+
+
+def _is_agenda_row(value: str | None) -> bool:
+    """A ``class`` value naming an agenda row class (most are exactly one of them)."""
+    if not value:
+        return False
+    if value in labels.CLASSIC_AGENDA_ROW_CLASSES:
+        return True
+    return any(c in value for c in labels.CLASSIC_AGENDA_ROW_CLASSES) and bool(
+        labels.CLASSIC_AGENDA_ROW_CLASSES & set(value.split()))
 
 
 def _form_meeting_ids(columns: list[HtmlElement]) -> list[int | None]:
@@ -105,17 +116,18 @@ def _documents(columns: list[HtmlElement]) -> list[Attachment]:
     return documents
 
 
-def _item(row: HtmlElement, own_links: list[int | None]) -> AgendaEntry | None:
+def _item(row: HtmlElement, own_links: list[int | None] | None) -> AgendaEntry | None:
     """One agenda row; None for continuation rows (only a document button) and fillers (no TOP number)."""
     children = list(row)
     cells = [c for c in children if c.tag == "td"]
     if not cells:
         return None
-    number = inline_text(cells[0])
+    number = common.text(cells[0])
     if not number:
         return None
     scan = common.scan_row(row, cells, children)
-    own_links.append(scan.meeting_id)
+    if own_links is not None:
+        own_links.append(scan.meeting_id)
     subject = _subject_cell(cells[1:], scan)
     title, note = common.title_and_note(subject, scan.notes) if subject is not None else (None, None)
     return common.entry(number, title, note=note, paper_reference=scan.paper_reference,
@@ -133,6 +145,6 @@ def _subject_cell(cells: list[HtmlElement], scan: common.RowScan) -> HtmlElement
         if "text1" in cell.get("class", "").split():
             return cell
     for cell in cells:
-        if id(cell) not in scan.busy_cells and inline_text(cell):
+        if id(cell) not in scan.busy_cells and common.text(cell):
             return cell
     return None

@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import urlencode
 
 from lxml.html import HtmlElement
 
 from allris_parse import labels
-from allris_parse.fields import hidden_int, inline_text, parse_date, parse_time_range, query_int
+from allris_parse.fields import _BLOCK_SET, _CELL_SET, inline_text, parse_date, parse_time_range, query_int, text_of
 from allris_parse.models import AgendaEntry, Attachment, Meeting
 from allris_parse.normalize import clean_inline
 
 _OBJECT_ID = labels.CLASSIC_OBJECT_ID
+#: Tags :func:`fields.inline_text` gives a space or line break (blocks, ``br``, cells).
+_BREAK_TAGS = _BLOCK_SET | _CELL_SET
+#: Larger subtrees go to :func:`fields.inline_text` straight away (its walk runs in C there).
+_SMALL_SUBTREE = 24
+
+
+def text(el: HtmlElement | None) -> str:
+    """:func:`fields.inline_text` of ``el``, without marking the subtree where nothing below ``el`` is a
+    block or a cell (agenda cells hold a link or a span or two): the text is then the same without the
+    marks, and setting them costs more than reading it."""
+    if el is None:
+        return ""
+    if not len(el):
+        return clean_inline(el.text)
+    for count, node in enumerate(el.iterdescendants(), 1):
+        if count > _SMALL_SUBTREE or node.tag in _BREAK_TAGS:
+            return inline_text(el)
+    return clean_inline(text_of(el))
 
 
 def set_field(meeting: Meeting, fieldname: str, value: str) -> None:
@@ -60,6 +79,15 @@ def public_of(number: str | None) -> bool | None:
 
 def result_of(shown: str | None) -> tuple[str | None, str | None]:
     """A Beschlussart as shown and its normalised form; "(offen)" is no result."""
+    if not shown:
+        return None, None
+    return _result_of(shown)
+
+
+@lru_cache(maxsize=512)
+def _result_of(shown: str) -> tuple[str | None, str | None]:
+    """:func:`result_of` of a non-empty title: a page repeats a few Beschlussarten on every row, and the
+    pattern list costs ~2 µs a title."""
     shown = clean_inline(shown)
     if shown.casefold() in labels.AGENDA_OPEN_RESULTS:
         return None, None
@@ -90,12 +118,18 @@ def split_note(text: str, note: str) -> tuple[str, str | None]:
     return text.replace(note, " ").strip(), note
 
 
-def meeting_id(doc_text: str, own_links: list[int | None]) -> int | None:
-    """The Sitzung's SILFDNR: ``<meta name="objectID">`` on classic pages, else the page's own agenda
-    links (those naming a TOLFDNR too) or Grunddaten/form values the extractor collected."""
+def object_id(doc_text: str) -> int | None:
+    """The SILFDNR of ``<meta name="objectID">`` (classic pages)."""
     match = _OBJECT_ID.search(doc_text[:20000])
-    if match:
-        return int(match[1] or match[2])
+    return int(match[1] or match[2]) if match else None
+
+
+def meeting_id(object_id: int | None, own_links: list[int | None] | None) -> int | None:
+    """The Sitzung's SILFDNR: the :func:`object_id` of the page, else the page's own agenda links (those
+    naming a TOLFDNR too) or Grunddaten/form values the extractor collected. Extractors collect
+    ``own_links`` only where the page has no object id (None otherwise: reading them costs per row)."""
+    if object_id is not None or own_links is None:
+        return object_id
     return next((value for value in own_links if value is not None), None)
 
 
@@ -111,30 +145,55 @@ def item_id_from_element_ids(row: HtmlElement) -> int | None:
 def form_document(form: HtmlElement) -> Attachment | None:
     """A classic ``do027`` document button as a document (its label is the title; the URL repeats the
     POST fields as a query, as the server accepts them)."""
-    button = form.find(".//input[@type='submit']")
+    inputs = list(form.iter("input"))  # one walk for the button, the hidden fields and the DOLFDNR
+    button = next((i for i in inputs if i.get("type") == "submit"), None)
     title = clean_inline(button.get("value")) if button is not None else ""
     if not title:
         return None
-    hidden = [(str(i.get("name")), str(i.get("value", ""))) for i in form.iter("input")
+    hidden = [(str(i.get("name")), str(i.get("value", ""))) for i in inputs
               if i.get("type") == "hidden" and i.get("name")]
     action = form.get("action", "").strip()
     url = f"{action}{'&' if '?' in action else '?'}{urlencode(hidden)}" if action and hidden else action or None
-    return Attachment(title=title, url=url, role="document", document_id=hidden_int(form, "DOLFDNR"))
+    document_id = next((int(value) for i in inputs if i.get("name") == "DOLFDNR"
+                        and (value := i.get("value")) is not None and value.strip().isdigit()), None)
+    return Attachment(title=title, url=url, role="document", document_id=document_id)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowScan:
     """What one walk over an agenda row finds: ids, the paper, the result button, notes, cell roles."""
 
     item_id_form: int | None = None
-    item_id_link: int | None = None
-    meeting_id: int | None = None
     paper_reference: str | None = None
     paper_id: int | None = None
     result: str | None = None
     notes: list[HtmlElement] = field(default_factory=list)
     item_link_cells: list[HtmlElement] = field(default_factory=list)
     busy_cells: set[int] = field(default_factory=set)
+    #: Links naming a TOLFDNR, in page order: their ids are read only where asked for (most rows have
+    #: the TOLFDNR in a form too, and classic pages name their SILFDNR in the head).
+    item_hrefs: list[str] = field(default_factory=list)
+
+    def _link_ids(self) -> tuple[int | None, int | None]:
+        """TOLFDNR and SILFDNR of the first link with a TOLFDNR (the SILFDNR also of links before it
+        whose TOLFDNR is no number)."""
+        item_id: int | None = None
+        meeting: int | None = None
+        for href in self.item_hrefs:
+            item_id = query_int(href, "TOLFDNR")
+            if meeting is None:
+                meeting = query_int(href, "SILFDNR")
+            if item_id is not None:
+                break
+        return item_id, meeting
+
+    @property
+    def item_id_link(self) -> int | None:
+        return self._link_ids()[0] if self.item_hrefs else None
+
+    @property
+    def meeting_id(self) -> int | None:
+        return self._link_ids()[1] if self.item_hrefs else None
 
     @property
     def item_id(self) -> int | None:
@@ -218,13 +277,11 @@ def _scan_link(scan: RowScan, cell: HtmlElement, link: HtmlElement) -> None:
         return
     if labels.AGENDA_ITEM_SCRIPT in href and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
         scan.item_link_cells.append(cell)
-    if scan.item_id_link is None and "TOLFDNR=" in href:
-        scan.item_id_link = query_int(href, "TOLFDNR")
-        if scan.meeting_id is None:
-            scan.meeting_id = query_int(href, "SILFDNR")
+    if "TOLFDNR=" in href:
+        scan.item_hrefs.append(href)
     is_paper = labels.AGENDA_PAPER_SCRIPT in href
     if is_paper or labels.AGENDA_MEETING_SCRIPT in href:
-        if is_paper and scan.paper_reference is None and (reference := inline_text(link)):
+        if is_paper and scan.paper_reference is None and (reference := text(link)):
             scan.paper_reference = reference
             scan.paper_id = query_int(href, "VOLFDNR") or scan.paper_id
         if labels.AGENDA_ITEM_SCRIPT not in href:
@@ -233,13 +290,20 @@ def _scan_link(scan: RowScan, cell: HtmlElement, link: HtmlElement) -> None:
 
 def _scan_input(scan: RowScan, node: HtmlElement) -> None:
     name = node.get("name")
-    value = (node.get("value") or "").strip()
-    if name == "TOLFDNR" and value.isdigit() and scan.item_id_form is None:
-        scan.item_id_form = int(value)
-    elif name == "VOLFDNR" and value.isdigit() and scan.paper_id is None:
-        scan.paper_id = int(value)
-    elif scan.result is None and node.get("type") == "submit":
-        form = next(node.iterancestors("form"), None)
+    if name in {"TOLFDNR", "VOLFDNR"}:
+        value = (node.get("value") or "").strip()
+        if value.isdigit():
+            if name == "TOLFDNR":
+                if scan.item_id_form is None:
+                    scan.item_id_form = int(value)
+                    return
+            elif scan.paper_id is None:
+                scan.paper_id = int(value)
+                return
+    if scan.result is None and node.get("type") == "submit":
+        form = node.getparent()  # the button's form is mostly its parent
+        if form is None or form.tag != "form":
+            form = next(node.iterancestors("form"), None)
         if form is not None and labels.AGENDA_ITEM_SCRIPT in form.get("action", ""):
             scan.result = node.get("title")
 
@@ -247,6 +311,6 @@ def _scan_input(scan: RowScan, node: HtmlElement) -> None:
 def title_and_note(cell: HtmlElement, notes: list[HtmlElement]) -> tuple[str | None, str | None]:
     """A Betreff cell's text without its Zusatzinfo, and the Zusatzinfo."""
     own = [n for n in notes if any(a is cell for a in n.iterancestors("td"))]
-    note = " ".join(t for n in own if (t := inline_text(n)))
-    title, note_text = split_note(inline_text(cell), note)
+    note = " ".join(t for n in own if (t := text(n))) if own else ""
+    title, note_text = split_note(text(cell), note)
     return title or None, note_text

@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import inline_text, query_int
+from allris_parse.fields import query_int
 from allris_parse.models import AgendaEntry, Attachment, Meeting
 from allris_parse.pages.to010 import common
 
@@ -32,42 +32,51 @@ def extract(doc: Document) -> Meeting:
     headings: list[HtmlElement] = []
     tables: list[HtmlElement] = []
     panels: list[HtmlElement] = []
+    field_ids = labels.MEETING_FIELD_IDS
+    panel_id = labels.MODERN_DOCUMENTS_PANEL_ID
     for el in root.iter("span", "dt", "h1", "table", "aside", "div"):  # one cheap walk
         el_id = el.get("id")
-        if el_id in labels.MEETING_FIELD_IDS:
-            found.setdefault(el_id, el)
-        elif el_id == labels.MODERN_DOCUMENTS_PANEL_ID:
-            panels.append(el)
-        elif el.tag == "dt":
+        if el_id is not None:
+            if el_id in field_ids:
+                found.setdefault(el_id, el)
+                continue
+            if el_id == panel_id:
+                panels.append(el)
+                continue
+        tag = el.tag
+        if tag in {"span", "div", "aside"}:  # most elements: only their id counts
+            continue
+        if tag == "dt":
             label_terms.append(el)
-        elif el.tag == "h1":
+        elif tag == "h1":
             if labels.MODERN_HEADING_CLASS in el.get("class", "").split():
                 headings.append(el)
-        elif el.tag == "table" and labels.MODERN_AGENDA_TABLE_CLASS in el.get("class", "").split():
+        elif tag == "table" and labels.MODERN_AGENDA_TABLE_CLASS in el.get("class", "").split():
             tables.append(el)
     for element_id, el in found.items():
         fieldname = labels.MEETING_FIELD_IDS[element_id]
         if fieldname == "status_note" and "sistatus" not in found:
             fieldname = "status"  # ``_r`` pages: ``sistat`` is the status itself
-        common.set_field(meeting, fieldname, inline_text(el))
+        common.set_field(meeting, fieldname, common.text(el))
     for dt in label_terms:
-        label_field = labels.MEETING_FIELD_LABELS.get(labels.label_key(inline_text(dt)))
+        label_field = labels.MEETING_FIELD_LABELS.get(labels.label_key(common.text(dt)))
         dd = dt.getnext()
         if label_field and dd is not None and dd.tag == "dd" and any(
                 a.get("id") in labels.MODERN_HEAD_CONTAINER_IDS for a in dt.iterancestors("div")):
-            common.set_field(meeting, label_field, inline_text(dd))
+            common.set_field(meeting, label_field, common.text(dd))
     if meeting.title is None:
         for heading in headings:
-            if title := common.heading_title(inline_text(heading)):
+            if title := common.heading_title(common.text(heading)):
                 meeting.title = title
                 break
     meeting.documents = _documents(panels, doc.url)
-    own_links: list[int | None] = []
+    object_id = common.object_id(doc.text)
+    own_links: list[int | None] | None = [] if object_id is None else None
     meeting.agenda_items = [item for row in _rows(tables) if (item := _item(row, own_links))]
     title_el = found.get("sibetreff")
-    if title_el is not None:
+    if title_el is not None and own_links is not None:
         own_links.extend(query_int(a.get("href"), "SILFDNR") for a in title_el.iter("a"))
-    meeting.meeting_id = common.meeting_id(doc.text, own_links)
+    meeting.meeting_id = common.meeting_id(object_id, own_links)
     return common.finish(meeting)
 
 
@@ -94,7 +103,7 @@ def _documents(panels: list[HtmlElement], base: str | None) -> list[Attachment]:
             href = a.get("href")
             if "doclink" not in a.get("class", "").split() or not href or href == "#":
                 continue
-            title = inline_text(a)
+            title = common.text(a)
             if title and title not in found:
                 found[title] = Attachment(title=title, role="document",
                                           url=urljoin(base, href) if base else href,
@@ -102,21 +111,24 @@ def _documents(panels: list[HtmlElement], base: str | None) -> list[Attachment]:
     return list(found.values())
 
 
-def _item(row: HtmlElement, own_links: list[int | None]) -> AgendaEntry | None:
+def _item(row: HtmlElement, own_links: list[int | None] | None) -> AgendaEntry | None:
     """One agenda row; None for group rows ("Öffentlicher Teil") without a TOP number."""
     children = list(row)
     cells = {name: cell for cell in children if cell.tag == "td" for name in cell.get("class", "").split()}
-    number = inline_text(cells.get("tonr"))
+    number = common.text(cells.get("tonr"))
     if not number:
         return None
     scan = common.scan_row(row, [cells[name] for name in ("tonr", "tobetreff", "tovonr") if name in cells],
                            children)
-    own_links.append(scan.meeting_id)
+    if own_links is not None:
+        own_links.append(scan.meeting_id)
     subject = cells.get("tobetreff")
     title, note = common.title_and_note(subject, scan.notes) if subject is not None else (None, None)
     result = cells.get("tobanr")
-    item_id = scan.item_id if scan.item_id is not None else common.item_id_from_element_ids(row)
+    item_id = scan.item_id
+    if item_id is None:
+        item_id = common.item_id_from_element_ids(row)
     return common.entry(number, title, note=note, paper_reference=scan.paper_reference,
                         paper_id=scan.paper_id if scan.paper_reference else None, agenda_item_id=item_id,
-                        result=inline_text(result) if result is not None else None,
-                        role=inline_text(cells.get("tozunr")))
+                        result=common.text(result) if result is not None else None,
+                        role=common.text(cells.get("tozunr")))
