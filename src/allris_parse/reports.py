@@ -58,7 +58,7 @@ def write_table(results: Sequence[Result], out: IO[str]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=out)
+    console = Console(file=out, highlight=False)
     table = Table(title="allris-parse validate", show_lines=False, expand=False)
     for column, style in (("input", "bold"), ("kind", ""), ("severity", ""), ("rule", "cyan"),
                           ("field", ""), ("message", "")):

@@ -294,8 +294,17 @@ def _non_negative(rule: Rule, record: Record, _: _Context) -> Iterator[Finding]:
 _PAST_MIDNIGHT_END, _EVENING_START = "06:00", "12:00"
 
 
+def _holders(record: Record, path: str) -> Iterator[tuple[str, Any]]:
+    """The objects at a path, a list at its end taken element by element."""
+    for where, value in resolve(record, path):
+        if isinstance(value, list):
+            yield from ((f"{where}[{index}]", item) for index, item in enumerate(value))
+        else:
+            yield where, value
+
+
 def _time_order(rule: Rule, record: Record, _: _Context) -> Iterator[Finding]:
-    for where, holder in resolve(record, rule.path):
+    for where, holder in _holders(record, rule.path):
         start, end = getattr(holder, "start", None), getattr(holder, "end", None)
         if start and end and end < start and not (end < _PAST_MIDNIGHT_END and start >= _EVENING_START):
             yield Finding(rule.severity, rule.check, _join(where, "end"),
@@ -303,7 +312,7 @@ def _time_order(rule: Rule, record: Record, _: _Context) -> Iterator[Finding]:
 
 
 def _date_order(rule: Rule, record: Record, _: _Context) -> Iterator[Finding]:
-    for where, holder in resolve(record, rule.path):
+    for where, holder in _holders(record, rule.path):
         start, end = getattr(holder, "start_date", None), getattr(holder, "end_date", None)
         if start and end and end < start:
             yield Finding(rule.severity, rule.check, _join(where, "end_date"),
@@ -320,7 +329,7 @@ def _in_range(rule: Rule, record: Record, _: _Context) -> Iterator[Finding]:
 def _unique(rule: Rule, record: Record, _: _Context) -> Iterator[Finding]:
     container, name = rule.path.rpartition(".")[::2]
     seen: dict[tuple[Any, str], str] = {}
-    for where, holder in resolve(record, container):
+    for where, holder in _holders(record, container):
         value = getattr(holder, name, None)
         if not isinstance(value, str) or not value.strip():
             continue
