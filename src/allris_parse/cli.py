@@ -1,23 +1,20 @@
 """Command line: options in, pipeline run, errors mapped to messages and exit codes in one place.
 
 Exit codes: 0 every input converted; 1 some inputs failed (each named on stderr, the rest converted);
-2 usage error (unknown option, bad combination of options).
+2 usage error (unknown option, bad combination of options); 130 / 143 a batch interrupted by SIGINT /
+SIGTERM (what was done is kept, see :mod:`allris_parse.batch`).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
 from allris_parse import __version__
-
-if TYPE_CHECKING:
-    from allris_parse.models import Record
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -60,7 +57,8 @@ def _usage_error(message: str) -> NoReturn:
 @app.command()
 def parse(
     paths: Annotated[list[str], typer.Argument(
-        help="Files, directories (searched recursively), http(s) addresses, or - for standard input.",
+        help="Files, directories (searched recursively), globs, archives (.zip, .tar, .tar.gz, .tgz, .gz), "
+             "http(s) addresses, or - for standard input (one page; with --from-list, a list of paths).",
         show_default=False)],
     output_format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="json: one array; jsonl: one record per line; csv: flat table, "
@@ -75,59 +73,53 @@ def parse(
     allow_formulas: Annotated[bool, typer.Option(
         "--allow-formulas", help="Write CSV cells starting with = + - @ as they are (by default they get a "
                                  "leading ' so spreadsheets do not run them).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors on stderr.")] = False,
+    from_list: Annotated[bool, typer.Option(
+        "--from-list", help="Each PATH is a list of inputs, one a line (or NUL-separated); - reads the list "
+                            "from standard input.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: the number of cores). The output order "
+                                    "never depends on it.", show_default=False)] = None,
+    split: Annotated[Path | None, typer.Option(
+        "--split", help="Also write one JSON file per record into this directory, named by kind and "
+                        "reference or id (paper_DrS-2021-241-1.json); without --output, nothing goes to "
+                        "standard output.", show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="With --split: skip inputs whose record file exists and is newer than the input.")]
+        = False,
+    errors: Annotated[Path | None, typer.Option(
+        "--errors", help="Write each failed input as a JSON line (path, error_type, message) here.",
+        show_default=False)] = None,
+    summary_json: Annotated[Path | None, typer.Option(
+        "--summary-json", help="Write the run's summary (counts by kind and flavour, warnings, failures, "
+                               "time) here as JSON.", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary: print only "
+                                                              "errors on stderr.")] = False,
 ) -> None:
     """Parse ALLRIS pages into records: Vorlagen (vo020), Sitzungen (to010), Auszüge (to020), Sitzungskalender
-    (si010), Gremien (au020), Fraktionen (fr020, fr010), Personen (kp020) and Vorlagenlisten (vo040)."""
-    from allris_parse.pipeline import convert
+    (si010), Gremien (au020), Fraktionen (fr020, fr010), Personen (kp020) and Vorlagenlisten (vo040).
+
+    Exit codes: 0 all converted; 1 some failed (the rest converted); 2 usage error; 130/143 interrupted
+    (SIGINT/SIGTERM)."""
+    from allris_parse import batch
+    from allris_parse.pipeline import default_jobs
     from allris_parse.sources import iter_inputs
 
-    inputs = list(iter_inputs(paths, url=url))
-    if url is not None and len(inputs) != 1:
-        _usage_error(f"--url names the address of a single input, but {len(inputs)} inputs were given")
+    if resume and split is None:
+        _usage_error("--resume needs --split DIR (it skips inputs whose record file there is up to date)")
+    if from_list and url is not None:
+        _usage_error("--url names the address of a single input; it cannot go with --from-list")
     output = Path(output_arg) if output_arg else None
     to_directory = output is not None and (output.is_dir() or str(output_arg).endswith(("/", "\\")))
     if to_directory and output_format is not OutputFormat.csv:
         _usage_error(f"--output {output} is a directory; only --format csv writes a directory of tables")
-
-    failed = 0
-
-    def records() -> Iterator[Record]:
-        nonlocal failed
-        for outcome in convert(inputs):
-            if outcome.record is not None:
-                yield outcome.record
-            else:
-                failed += 1
-                typer.echo(f"allris-parse: {outcome.name}: {outcome.error}", err=True)
-
-    written = _write(records(), output_format, output, to_directory=to_directory, safe=not allow_formulas)
-    if not inputs:
-        typer.echo("allris-parse: no pages found in the given paths", err=True)
-        raise typer.Exit(EXIT_FAILED)
-    if not quiet:
-        typer.echo(f"allris-parse: {written} of {len(inputs)} inputs converted"
-                   + (f", {failed} failed" if failed else ""), err=True)
-    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
-
-
-def _write(records: Iterator[Record], output_format: OutputFormat, output: Path | None, *,
-           to_directory: bool, safe: bool) -> int:
-    from allris_parse import writers
-
-    if output_format is OutputFormat.csv:
-        tables = writers.CsvTables(safe=safe)
-        if to_directory and output is not None:
-            return tables.write_directory(records, output)
-        if output is None:
-            return tables.write_flat(records, sys.stdout)
-        with writers.atomic_writer(output) as handle:
-            return tables.write_flat(records, handle)
-    write = writers.write_json if output_format is OutputFormat.json else writers.write_jsonl
-    if output is None:
-        return write(records, sys.stdout)
-    with writers.atomic_writer(output) as handle:
-        return write(records, handle)
+    inputs = list(iter_inputs(paths, url=url, from_list=from_list))
+    if url is not None and len(inputs) != 1:
+        _usage_error(f"--url names the address of a single input, but {len(inputs)} inputs were given")
+    options = batch.Options(
+        inputs=inputs, output_format=output_format.value, output=output, to_directory=to_directory,
+        stream=split is None or output is not None, safe=not allow_formulas, jobs=jobs or default_jobs(),
+        quiet=quiet, errors=errors, summary_json=summary_json, split=split, resume=resume)
+    raise typer.Exit(batch.run(options))
 
 
 # --- validate and schema ------------------------------------------------------------------------------
@@ -212,6 +204,12 @@ def schema(
 
     with atomic_writer(output) as handle:
         handle.write(text)
+
+
+# --- fetch and crawl (issue 5): their commands live in cli_crawl.py, registered here ---------------------
+from allris_parse.cli_crawl import register as _register_crawl  # noqa: E402 - after the app exists
+
+_register_crawl(app)
 
 
 def main() -> None:

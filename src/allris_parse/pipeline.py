@@ -1,29 +1,71 @@
-"""Run the engine over many inputs with one error policy: a failed input never stops the batch."""
+"""Run the engine over many inputs with one error policy: a failed input never stops the batch.
+
+:func:`convert` works in this process (``jobs=1``, or a handful of inputs) or in a pool of worker
+processes. Either way the outcomes come back in input order, so the output never depends on ``jobs``.
+Workers get chunks of inputs and send back each record already serialised as JSON (a str pickles about
+five times cheaper than a Pydantic model; measured), so the parent only writes. At most a few chunks per
+worker are in flight (and at most :data:`MAX_IN_FLIGHT_BYTES` of archive members read ahead), so memory
+stays flat however large the batch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from allris_parse.api import parse_page
 from allris_parse.errors import AllrisParseError
 from allris_parse.models import Record
-from allris_parse.sources import STDIN_NAME, Input
+from allris_parse.sources import STDIN_NAME, Input, load_members
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
+
+#: Fewer inputs than this are converted in this process: starting workers would cost more than it saves.
+POOL_MIN_INPUTS = 8
+#: Inputs per task sent to a worker, at most (fewer for small batches, so every worker gets some).
+MAX_CHUNK = 32
+#: Tasks in flight per worker: enough to keep workers busy while the parent writes, few enough to keep
+#: memory flat.
+CHUNKS_PER_WORKER = 3
+#: Bytes of archive members read ahead of the workers, at most (a task is always sent, however large).
+MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024
+
+Want = Literal["json", "record"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one input: a record, or the reason it has none."""
+    """What became of one input: a record (as a model and/or as JSON text), or the reason it has none."""
 
     name: str
     record: Record | None = None
+    json: str | None = None
     error: str | None = None
     error_type: str | None = None
+    kind: str | None = None
+    flavour: str | None = None
+    warnings: int = 0
+    split_stem: str | None = None
 
     @property
     def ok(self) -> bool:
         """True where the input gave a record."""
-        return self.record is not None
+        return self.record is not None or self.json is not None
+
+
+def default_jobs() -> int:
+    """The number of CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def convert_one(item: Input) -> Outcome:
@@ -43,7 +85,103 @@ def convert_one(item: Input) -> Outcome:
                        error_type="InternalError")
 
 
-def convert(inputs: Iterable[Input]) -> Iterator[Outcome]:
-    """Convert inputs one after another, in order."""
-    for item in inputs:
-        yield convert_one(item)
+def _finish(outcome: Outcome, want: Want) -> Outcome:
+    """The outcome as the caller wants it: the record's JSON text (cheap to send between processes), or
+    the model (for CSV); with the facts the summary and ``--split`` need."""
+    record = outcome.record
+    if record is None:
+        return outcome
+    from allris_parse.writers import split_stem
+
+    try:
+        text = record.model_dump_json() if want == "json" else None
+        stem = split_stem(record)
+    except Exception as exc:  # noqa: BLE001 - a record that cannot be written is that input's failure
+        return Outcome(outcome.name, error=f"internal error ({type(exc).__name__}: {exc}); please report it",
+                       error_type="InternalError")
+    return replace(outcome, record=record if want == "record" else None, json=text, kind=record.kind,
+                   flavour=record.source.flavour, warnings=len(record.warnings), split_stem=stem)
+
+
+def convert_chunk(items: list[Input], want: Want) -> list[Outcome]:
+    """Convert a chunk of inputs (in a worker process)."""
+    return [_finish(convert_one(item), want) for item in items]
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the batch in order; SIGTERM ends them at once.
+    On Linux a worker also dies with its parent, should the parent be killed outright."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _context() -> BaseContext:
+    """Fork where it is safe (Linux, no other threads: workers start at once, nothing re-imported);
+    otherwise the platform's safe default."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _chunks(items: Iterable[Input], size: int) -> Iterator[tuple[list[Input], int]]:
+    """Inputs in chunks of ``size`` (fewer where archive members' bytes add up); with their byte count."""
+    chunk: list[Input] = []
+    nbytes = 0
+    for item in items:
+        chunk.append(item)
+        nbytes += len(item.data) if item.data is not None else 0
+        if len(chunk) >= size or nbytes >= MAX_IN_FLIGHT_BYTES // 8:
+            yield chunk, nbytes
+            chunk, nbytes = [], 0
+    if chunk:
+        yield chunk, nbytes
+
+
+def _in_pool(items: Iterable[Input], jobs: int, want: Want, chunk_size: int) -> Iterator[Outcome]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_init)
+    pending: deque[tuple[Future[list[Outcome]], int]] = deque()
+    in_flight = 0
+    try:
+        for chunk, nbytes in _chunks(items, chunk_size):
+            pending.append((pool.submit(convert_chunk, chunk, want), nbytes))
+            in_flight += nbytes
+            while len(pending) >= jobs * CHUNKS_PER_WORKER or in_flight > MAX_IN_FLIGHT_BYTES:
+                future, done_bytes = pending.popleft()
+                in_flight -= done_bytes
+                yield from future.result()
+        while pending:
+            future, _ = pending.popleft()
+            yield from future.result()
+    finally:  # interrupted or done: drop what has not started, let running chunks end, reap the workers
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def convert(inputs: Iterable[Input], *, jobs: int = 1, want: Want = "record",
+            total: int | None = None) -> Generator[Outcome, None, None]:
+    """Convert inputs, in order, in this process or in ``jobs`` worker processes.
+
+    ``want="record"`` keeps each record as its model (``Outcome.record``), ``want="json"`` sends its JSON
+    text instead (``Outcome.json``). ``total`` (the number of inputs, where known) sizes the chunks.
+    """
+    items = load_members(inputs)
+    if total is None and isinstance(inputs, list | tuple):
+        total = len(inputs)
+    if jobs <= 1 or total is None or total < POOL_MIN_INPUTS:
+        for item in items:
+            yield _finish(convert_one(item), want)
+        return
+    chunk_size = max(1, min(MAX_CHUNK, total // (jobs * CHUNKS_PER_WORKER * 4)))
+    yield from _in_pool(items, jobs, want, chunk_size)

@@ -6,10 +6,12 @@ import contextlib
 import csv
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from pydantic import BaseModel
 
@@ -37,7 +39,26 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def write_jsonl(records: Iterable[Record], out: IO[str]) -> int:
+class SupportsJson(Protocol):
+    """A record, or a record already serialised (:class:`JsonRecord`)."""
+
+    def model_dump_json(self) -> str: ...
+
+
+class JsonRecord:
+    """A record serialised in a worker process: written as it is, never parsed again."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def model_dump_json(self) -> str:
+        """The record's JSON text, as :meth:`pydantic.BaseModel.model_dump_json` would give it."""
+        return self.text
+
+
+def write_jsonl(records: Iterable[SupportsJson], out: IO[str]) -> int:
     """One record per line, streamed; returns how many were written."""
     count = 0
     for record in records:
@@ -47,7 +68,7 @@ def write_jsonl(records: Iterable[Record], out: IO[str]) -> int:
     return count
 
 
-def write_json(records: Iterable[Record], out: IO[str]) -> int:
+def write_json(records: Iterable[SupportsJson], out: IO[str]) -> int:
     """A JSON array of records, streamed element by element; returns how many were written."""
     count = 0
     out.write("[")
@@ -230,3 +251,129 @@ class CsvTables:
                         writer.writerow(self._row(values, columns))
                 count += 1
         return count
+
+
+# --- one file per record (--split) -------------------------------------------------------------------
+
+#: The journal of a split directory: which input wrote which file (JSON Lines, one line per file written,
+#: rewritten compacted at the end of each run). ``--resume`` and stable file names across runs read it.
+SPLIT_INDEX = ".allris-parse-split.jsonl"
+#: The longest file-name stem ``--split`` writes (without the collision suffix and ``.json``).
+MAX_STEM = 100
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_COLLISION = re.compile(r"__\d+$")
+
+
+def safe_name_part(value: str) -> str:
+    """``value`` as a portable file-name part: ASCII letters, digits, ``.``, ``_`` and ``-`` only, every
+    other run (``/``, ``\\``, spaces, ``:``) one ``-``; never empty of meaning, never ``.`` or ``..``."""
+    ascii_text = unicodedata.normalize("NFKD", value.translate(_GERMAN)).encode("ascii", "ignore").decode()
+    return _UNSAFE.sub("-", ascii_text).strip("-._")[:MAX_STEM]
+
+
+def split_stem(record: Record) -> str:
+    """The file-name stem of a record under ``--split``: its kind and its reference or id
+    (``paper_DrS-2021-241-1``, ``meeting_4711``); records without either get a prefix of their page's
+    SHA-256 (``meeting_calendar_3f2a...``)."""
+    ident: object = getattr(record, "reference", None) or getattr(record, f"{record.kind}_id", None)
+    part = safe_name_part(str(ident)) if ident is not None else ""
+    return f"{record.kind}_{part or record.source.sha256[:16]}"[:MAX_STEM]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a small text file that appears whole or not at all (temporary file, then rename)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        Path(tmp_name).replace(path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+class SplitWriter:
+    """``--split DIR``: one JSON file per record, named by :func:`split_stem`, each written atomically.
+
+    File names are chosen in input order (so they never depend on ``--jobs``): a name taken in this run,
+    or by a file another input (or nobody we know) wrote, gets ``__2``, ``__3``, ...; an input converted
+    again in a later run rewrites its own file. The index (:data:`SPLIT_INDEX`) remembers which input wrote
+    which file, for that and for ``--resume``.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self.index = directory / SPLIT_INDEX
+        self.files: dict[str, str] = {}  # input name -> file name
+        if self.index.exists():
+            with self.index.open(encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    try:
+                        entry = json.loads(line)
+                        self.files[str(entry["input"])] = str(entry["file"])
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line torn by a killed run: that file is simply not known
+        self.owners = {file.casefold(): name for name, file in self.files.items()}
+        self.claimed: set[str] = set()
+        self.written = 0
+        self._journal: IO[str] | None = None
+
+    def is_current(self, name: str, mtime: float | None) -> bool:
+        """True where the input's file exists and is newer than the input (``mtime``: the input's, or its
+        archive's, modification time; None for standard input and URLs, never current)."""
+        file = self.files.get(name)
+        if file is None or mtime is None:
+            return False
+        try:
+            return (self.directory / file).stat().st_mtime > mtime
+        except OSError:
+            return False
+
+    def _taken(self, file: str, name: str) -> bool:
+        key = file.casefold()  # case-blind: the same file on Windows and macOS
+        if key in self.claimed:
+            return True
+        owner = self.owners.get(key)
+        if owner is not None:
+            return owner != name
+        return (self.directory / file).exists()
+
+    def _choose(self, name: str, stem: str) -> str:
+        previous = self.files.get(name)
+        if previous is not None and _COLLISION.sub("", previous.removesuffix(".json")) == stem \
+                and previous.casefold() not in self.claimed:
+            return previous
+        number = 1
+        file = f"{stem}.json"
+        while self._taken(file, name):
+            number += 1
+            file = f"{stem}__{number}.json"
+        if previous is not None and previous != file and self.owners.get(previous.casefold()) == name:
+            (self.directory / previous).unlink(missing_ok=True)  # this input's record has a new name now
+            self.owners.pop(previous.casefold(), None)
+        return file
+
+    def write(self, name: str, stem: str, text: str) -> str:
+        """Write one record's JSON ``text`` for input ``name``; returns the file name."""
+        file = self._choose(name, stem)
+        write_atomically(self.directory / file, text if text.endswith("\n") else text + "\n")
+        self.claimed.add(file.casefold())
+        self.files[name] = file
+        self.owners[file.casefold()] = name
+        if self._journal is None:
+            self._journal = self.index.open("a", encoding="utf-8")
+        self._journal.write(json.dumps({"input": name, "file": file}, ensure_ascii=False) + "\n")
+        self._journal.flush()
+        self.written += 1
+        return file
+
+    def close(self) -> None:
+        """Close the journal and rewrite the index compacted (atomically); files gone are forgotten."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        entries = [json.dumps({"input": name, "file": file}, ensure_ascii=False)
+                   for name, file in self.files.items() if (self.directory / file).exists()]
+        write_atomically(self.index, "".join(line + "\n" for line in entries))
