@@ -12,6 +12,7 @@ from allris_parse.fields import parse_date, parse_time_range, query_int
 from allris_parse.models import AgendaItem, Section, Votes
 from allris_parse.normalize import clean_inline, normalize_result
 from allris_parse.pages.to020 import classic, text
+from allris_parse.pages.to020.draft import Draft, record
 
 _VOTE_COUNT = {
     field: re.compile(
@@ -31,7 +32,7 @@ _VOTE_SECTIONS = frozenset(labels.label_key(h) for h in ("Abstimmungsergebnis", 
 def extract(doc: Document) -> AgendaItem:
     """The agenda-item record of a to020 page in any flavour or format."""
     fields: dict[str, str] = {}
-    item = AgendaItem(source=doc.source())
+    item = Draft()
     if doc.format == "text":
         text.extract(doc, item, fields)
     else:
@@ -45,10 +46,10 @@ def extract(doc: Document) -> AgendaItem:
                      if (cleaned := denoise_text(s.text))]
     item.votes = read_votes(item.sections)
     item.warnings = [*doc.warnings, *item.warnings]
-    return item
+    return record(item, doc.source())
 
 
-def _apply_fields(item: AgendaItem, fields: dict[str, str]) -> None:
+def _apply_fields(item: Draft, fields: dict[str, str]) -> None:
     """Labelled values (as shown) -> record fields."""
     def value(name: str) -> str | None:
         return clean_inline(fields.get(name)) or None

@@ -10,7 +10,8 @@ from lxml.html import HtmlElement
 from allris_parse import aspose, labels
 from allris_parse.document import Document
 from allris_parse.fields import block_text, elements, hidden_int, inline_text, query_int, strings
-from allris_parse.models import AgendaItem, Section
+from allris_parse.models import Section
+from allris_parse.pages.to020.draft import Draft
 
 #: The classic heading through the id index (``labels.CLASSIC_HEADING_XPATH``); ``h1.title`` is found by
 #: the page walk.
@@ -24,7 +25,7 @@ _PANELS = XPath("//div[contains(concat(' ', normalize-space(@class), ' '), ' com
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 
-def extract(doc: Document, item: AgendaItem, fields: dict[str, str]) -> None:
+def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
     """Fill ``item`` and the labelled ``fields`` (as shown) from the page."""
     root = doc.html
     headings, rows, terms = _regions(root)
@@ -100,7 +101,7 @@ def _agenda_item_id(doc: Document, root: HtmlElement) -> int | None:
     return None
 
 
-def _metadata_rows(rows: list[HtmlElement], item: AgendaItem, fields: dict[str, str]) -> None:
+def _metadata_rows(rows: list[HtmlElement], item: Draft, fields: dict[str, str]) -> None:
     """Label/value cells up to the linked Vorlage's row; the meeting and the Vorlage from their links."""
     for row in rows:
         cells = [c for c in row if c.tag == "td"]

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import parse_date, query_int
-from allris_parse.models import AgendaItem, Section
+from allris_parse.models import Section
 from allris_parse.normalize import clean_inline
+from allris_parse.pages.to020.draft import Draft
 
 _LABELS = sorted(labels.AGENDA_ITEM_FIELD_LABELS, key=len, reverse=True)
 #: A known label with its colon, at the start of a line or glued after a value ("...XBeschlussart:").
@@ -64,7 +65,7 @@ def _label_pairs(line: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def extract(doc: Document, item: AgendaItem, fields: dict[str, str]) -> None:
+def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
     """Fill ``item`` and the labelled ``fields`` (as shown) from the text lines."""
     lines = [_line(line) for line in doc.lines]
     for line in lines:
@@ -88,7 +89,7 @@ def _line(raw: str) -> str:
     return line
 
 
-def _heading(lines: list[str], item: AgendaItem) -> int:
+def _heading(lines: list[str], item: Draft) -> int:
     """Read the heading line (title, and date and number where shown); the index after it."""
     for index, line in enumerate(lines):
         if match := labels.AGENDA_ITEM_TEXT_HEADING.match(line):
@@ -102,14 +103,14 @@ def _heading(lines: list[str], item: AgendaItem) -> int:
     return 0
 
 
-def _set_title(item: AgendaItem, title: str) -> None:
+def _set_title(item: Draft, title: str) -> None:
     title = clean_inline(title)
     item.title = title or None
     if title and labels.CUT_TITLE_SUFFIX.search(title):
         item.warnings.append("the page shows the title cut off ('...'): title is incomplete as shown")
 
 
-def _read_header(lines: list[str], start: int, item: AgendaItem, header: _Header) -> None:
+def _read_header(lines: list[str], start: int, item: Draft, header: _Header) -> None:
     """Labelled values up to the first panel; the meeting's name before them; the Vorlage after them."""
     candidate: str | None = None
     for index in range(start, len(lines)):
@@ -150,7 +151,7 @@ def _read_header(lines: list[str], start: int, item: AgendaItem, header: _Header
         return
 
 
-def _paper_line(line: str, item: AgendaItem) -> bool:
+def _paper_line(line: str, item: Draft) -> bool:
     """'1265/II <Betreff>': the linked Vorlage's reference before the item's title."""
     reference, _, rest = line.partition(" ")
     if not rest or not labels.PAPER_REFERENCE_TOKEN.match(reference):
@@ -200,7 +201,7 @@ def _sections(lines: list[str], start: int, heading_next: bool) -> list[Section]
     return sections
 
 
-def _warn_if_truncated(doc: Document, lines: list[str], item: AgendaItem, header: _Header) -> None:
+def _warn_if_truncated(doc: Document, lines: list[str], item: Draft, header: _Header) -> None:
     """Most renderings were cut at about 2000 bytes: say so where the text stops mid-sentence."""
     if header.body_start is None:
         return
