@@ -605,6 +605,19 @@ def test_github_annotations_escape_their_special_characters() -> None:
 # --- the command: exit codes, options, output ----------------------------------------------------------
 
 
+def test_pages_in_an_archive_are_annotated_on_the_archive(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "pages.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(VALID_PAGE, "a/valid.html")
+        handle.write(INVALID_PAGE, "b/fragment.txt")
+    result = run("validate", str(archive), "--report", "github")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (f"::error file={archive},title=allris-parse agenda_item required::"
+                                             f"{archive}!b/fragment.txt: number is missing")
+
+
 def test_exit_0_when_valid_1_when_invalid() -> None:
     assert run("validate", str(VALID_PAGE)).exit_code == 0
     assert run("validate", str(WARNING_PAGE)).exit_code == 0

@@ -43,7 +43,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from allris_parse.models import RECORD_TYPES, Record
-from allris_parse.sources import STDIN_NAME, Input
+from allris_parse.sources import STDIN_NAME, Input, is_url
 
 Severity = Literal["error", "warning"]
 
@@ -485,7 +485,8 @@ def validate_input(item: Input, validator: Validator) -> Iterator[Result]:
     from allris_parse.pipeline import convert_one
 
     started = time.perf_counter()
-    file = None if item.name == STDIN_NAME else item.name
+    # the file annotations point at: the page, or the archive holding it; none for standard input and URLs
+    file = None if item.name == STDIN_NAME or is_url(item.name) else (item.path or item.name)
     on_disk = Path(item.path) if item.path and item.member is None and item.data is None and not item.error else None
     data: bytes | None = None
     try:
