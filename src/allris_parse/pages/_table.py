@@ -68,15 +68,25 @@ def body_cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, l
     for cell in row:
         tag = cell.tag
         if tag == "td":
-            if column < width and (role := roles[column]) is not None:
-                if role in grouped:
-                    grouped[role].append(cell)
-                else:
-                    grouped[role] = [cell]
-            column += _span(cell)
+            if column < width:  # past the last column no role is given: the span need not be read
+                if (role := roles[column]) is not None:
+                    if role in grouped:
+                        grouped[role].append(cell)
+                    else:
+                        grouped[role] = [cell]
+                column += 1 if cell.get("colspan") is None else _span(cell)
         elif tag == "th":
             return None
     return grouped
+
+
+def first_text(cells: list[HtmlElement] | None) -> str | None:
+    """The first non-empty :func:`cell_text` of ``cells`` (a role's cells; None where the role has none)."""
+    if cells:
+        for cell in cells:
+            if text := cell_text(cell):
+                return text
+    return None
 
 
 def is_header_row(row: HtmlElement) -> bool:
