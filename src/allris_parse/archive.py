@@ -170,16 +170,6 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-def _reader(path: Path) -> Any:
-    def read() -> bytes:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError as exc:
-            raise InputError(f"archived body missing: {path}") from exc
-
-    return read
-
-
 def iter_archive_inputs(directory: Path) -> Iterator[Input]:
     """The archive's pages as inputs, in the order first fetched: the latest stored body of each page
     address, named by its body file, with the address it was fetched from (after same-host redirects)."""
@@ -191,8 +181,8 @@ def iter_archive_inputs(directory: Path) -> Iterator[Input]:
         page = archive.with_body.get(url)
         if page is None or page.get("kind") != "page":
             continue
-        path = archive.body_path(page)
-        yield Input(str(path), _reader(path), str(page.get("final_url") or url))
+        path = str(archive.body_path(page))
+        yield Input(path, str(page.get("final_url") or url), path=path)
 
 
 def archived_pages(directory: Path) -> int:
