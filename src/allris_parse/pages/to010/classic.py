@@ -27,7 +27,10 @@ def extract(doc: Document) -> Meeting:
     label_cells: list[HtmlElement] = []
     right_columns: list[HtmlElement] = []
     tables: list[HtmlElement] = []
-    for el in root.iter("div", "td", "table"):  # one cheap walk; XPath predicates cost more
+    # one cheap walk (XPath predicates cost more); the list keeps the cells' proxies alive for the rows
+    # read below, which then find them instead of building them again
+    walked = list(root.iter("div", "td", "table"))
+    for el in walked:
         tag = el.tag
         if tag == "td":
             value = el.get("class")
