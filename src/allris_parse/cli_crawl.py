@@ -3,7 +3,7 @@
 Kept apart from cli.py so that the commands of other features and these do not edit the same lines. Only
 Typer is imported here at start-up; httpx, rich and the engine are imported when a command runs. Exit
 codes are cli.py's: 0 done, 1 some addresses failed (a rerun retries them), 2 usage error, and 130 for an
-interrupted run (Ctrl-C or SIGTERM: everything archived so far stays, a rerun continues).
+interrupted run (Ctrl-C; 143 for SIGTERM: everything archived so far stays, a rerun continues).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from allris_parse.fetch import Politeness
     from allris_parse.models import Record
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
 class SiteScheme(StrEnum):
@@ -162,6 +162,22 @@ def _summary(command: str, stats: Stats, seconds: float) -> str:
     return f"allris-parse: {command}: " + ", ".join(parts) + tail + ("; interrupted" if stats.interrupted else "")
 
 
+def _stop_on_sigterm(flag: list[bool]) -> None:
+    """Inside the running loop: SIGTERM cancels the run as Ctrl-C does (and is noted in ``flag``)."""
+    import asyncio
+
+    task = asyncio.current_task()
+    if task is None:
+        return
+
+    def terminate() -> None:
+        flag.append(True)
+        task.cancel()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows / outside the main thread
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, terminate)
+
+
 def _execute(command: str, output: Path, politeness: Politeness, *, parse: bool, quiet: bool, dry_run: bool,
              make: Callable[[Any, Any, Callable[[Record], None] | None, _Reporter],
                             Coroutine[Any, Any, Crawler]]) -> NoReturn:
@@ -176,13 +192,10 @@ def _execute(command: str, output: Path, politeness: Politeness, *, parse: bool,
     reporter = _Reporter(quiet=quiet, dry_run=dry_run)
     started = time.monotonic()
     holder: dict[str, Crawler] = {}
+    terminated: list[bool] = []
 
     async def main() -> None:
-        current = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        if current is not None:
-            with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows / other threads
-                loop.add_signal_handler(signal.SIGTERM, current.cancel)
+        _stop_on_sigterm(terminated)
         fetcher = None if dry_run else Fetcher(politeness)
         records: IO[str] | None = None
         try:
@@ -215,16 +228,17 @@ def _execute(command: str, output: Path, politeness: Politeness, *, parse: bool,
     finally:
         reporter.stop()
     crawler = holder.get("crawler") or reporter.crawler
-    _finish(command, crawler.stats if crawler is not None else Stats(), started, interrupted=interrupted)
+    _finish(command, crawler.stats if crawler is not None else Stats(), started, interrupted=interrupted,
+            terminated=bool(terminated))
 
 
-def _finish(command: str, stats: Stats, started: float, *, interrupted: bool) -> NoReturn:
+def _finish(command: str, stats: Stats, started: float, *, interrupted: bool, terminated: bool) -> NoReturn:
     stats.interrupted = interrupted
     typer.echo(_summary(command, stats, time.monotonic() - started), err=True)
     if interrupted:
         typer.echo(f"allris-parse: {command}: interrupted; what was archived is kept: run the same command "
                    "again to continue", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_FAILED if stats.failed or stats.parse_errors else EXIT_OK)
 
 
