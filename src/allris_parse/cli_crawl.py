@@ -156,9 +156,8 @@ def _summary(command: str, stats: Stats, seconds: float) -> str:
                          (stats.failed, "failed (a rerun retries them)"), (stats.parse_errors, "not parsed")):
         if count:
             parts.append(f"{count} {label}")
-    rate = stats.requests / seconds if seconds > 0 else 0.0
     tail = f"; {stats.records} records; {stats.requests} requests ({stats.retries} retries) in {seconds:.1f} s"
-    tail += f" ({rate:.2f}/s)" if stats.requests else ""
+    tail += f", {stats.rate:.2f} requests/s" if stats.rate else ""
     return f"allris-parse: {command}: " + ", ".join(parts) + tail + ("; interrupted" if stats.interrupted else "")
 
 

@@ -140,6 +140,7 @@ class Stats:
     requests: int = 0
     retries: int = 0
     bytes: int = 0
+    rate: float | None = None  #: requests per second actually sent, first to last
     interrupted: bool = False
 
     def count(self, outcome: str) -> None:
@@ -207,6 +208,7 @@ class Crawler:
                 self.stats.requests += self.fetcher.requests
                 self.stats.retries += self.fetcher.retries
                 self.stats.bytes += self.fetcher.bytes
+                self.stats.rate = self.fetcher.observed_rate
         return self.stats
 
     async def _worker(self) -> None:

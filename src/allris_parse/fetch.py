@@ -176,6 +176,14 @@ class Fetcher:
         self.requests = 0
         self.retries = 0
         self.bytes = 0
+        self.first_request_at = 0.0
+        self.last_request_at = 0.0
+
+    @property
+    def observed_rate(self) -> float | None:
+        """Requests per second between the first and the last request sent (None for fewer than two)."""
+        span = self.last_request_at - self.first_request_at
+        return (self.requests - 1) / span if self.requests > 1 and span > 0 else None
 
     async def close(self) -> None:
         """Close the connections."""
@@ -259,6 +267,8 @@ class Fetcher:
         for _hop in range(_MAX_REDIRECTS + 1):
             await self.limiter(address).wait()
             self.requests += 1
+            self.last_request_at = time.monotonic()
+            self.first_request_at = self.first_request_at or self.last_request_at
             result.fetched_at = _now()
             try:
                 status, headers, body = await self._request(address, conditional)
