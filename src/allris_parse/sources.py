@@ -147,14 +147,26 @@ def _wanted(relative_parts: Sequence[str], suffix: str) -> bool:
     return suffix.lower() in PAGE_SUFFIXES
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(directory)
-        if not path.is_file():
+def _walk(directory: str, parts: tuple[str, ...] = ()) -> Iterator[str]:
+    """Page files and archives under ``directory``, sorted by path (as sorting the paths' parts would),
+    hidden ones skipped. Plain strings and ``os.scandir``: a walk over 100,000 files stays small."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        hidden = any(part.startswith(".") for part in relative.parts)
-        if (archive_kind(path.name) and not hidden) or _wanted(relative.parts, path.suffix):
-            yield path
+        try:
+            if entry.is_dir():
+                yield from _walk(entry.path, (*parts, entry.name))
+                continue
+            if not entry.is_file():
+                continue
+        except OSError:
+            continue
+        if archive_kind(entry.name) or _wanted((*parts, entry.name), PurePosixPath(entry.name).suffix):
+            yield entry.path
 
 
 # --- archives ----------------------------------------------------------------------------------------
@@ -343,11 +355,11 @@ def _expand_path(argument: str, url: str | None) -> Iterator[Input]:
 
         yield from iter_archive_inputs(path)
     elif path.is_dir():
-        for page in _walk(path):  # with a url, the caller makes sure that this is the only page
-            if archive_kind(page.name):
-                yield from _archive_inputs(str(page), url)
+        for page in _walk(argument):  # with a url, the caller makes sure that this is the only page
+            if archive_kind(page):
+                yield from _archive_inputs(page, url)
             else:
-                yield Input(str(page), url, path=str(page))
+                yield Input(page, url, path=page)  # one str for both: 100,000 inputs stay small
     elif path.exists():
         if archive_kind(argument):
             yield from _archive_inputs(argument, url)

@@ -1,0 +1,242 @@
+"""Batch benchmarks of ``allris-parse parse``: parallel throughput, flat memory, start-up time.
+
+Measures, each with the real command line as a child process:
+  (1) throughput: a 5,000-page batch with ``--jobs 2`` against ``--jobs 1`` (wall-clock pages/s; runs
+      interleaved, best of ``--repeat``); bar: at least 1.7x on a machine with 2 free cores;
+  (2) memory: peak RSS of the whole process tree (parent and workers, summed; sampled from /proc every
+      20 ms) of a 20,000-page batch against a 1,000-page batch, both ``--jobs 2``; bar: at most 1.3x.
+      ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest single process) is shown beside it;
+  (3) start-up: wall time of ``allris-parse --version`` and ``allris-parse --help`` (best and median of
+      ``--starts`` runs); bar: at most 0.3 s.
+
+Batches are generated in a temporary directory from the golden fixtures and, where ``../shared`` is
+beside the checkout, the shared corpus: each page that parses is linked (or copied) under new names until
+the batch has the size asked for. Output goes to /dev/null. This is a measurement, not a test: it exits
+non-zero only when it cannot measure, never because a bar is missed.
+
+    .venv/bin/python benchmarks/batch.py [--pages 5000] [--small 1000] [--large 20000] [--repeat 3] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+EXE = Path(sys.executable).parent / "allris-parse"
+SUFFIXES = frozenset({".html", ".htm", ".txt"})
+BARS = {"speedup": 1.7, "memory_ratio": 1.3, "startup_seconds": 0.3}
+
+
+def source_pages() -> list[Path]:
+    """Pages that convert without a URL hint: golden fixture inputs and the shared corpus."""
+    from allris_parse import parse_page
+    from allris_parse.errors import AllrisParseError
+
+    candidates = [p for p in sorted((ROOT / "tests" / "fixtures").glob("*/*/input.*"))
+                  if not (p.parent / "meta.json").exists()]
+    if (SHARED / "corpus").is_dir():
+        candidates += sorted(p for p in (SHARED / "corpus").rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    good = []
+    for path in candidates:
+        try:
+            parse_page(path.read_bytes(), path=path.name)
+        except AllrisParseError:
+            continue
+        good.append(path)
+    if not good:
+        raise SystemExit("no pages to build a batch from")
+    return good
+
+
+def build_batch(directory: Path, count: int, pages: Sequence[Path]) -> Path:
+    """``count`` pages in ``directory`` (100 per sub-folder), named ``<n>_<original name>``."""
+    directory.mkdir(parents=True)
+    for i in range(count):
+        source = pages[i % len(pages)]
+        name = source.name
+        if source.name.startswith("input."):  # fixtures: keep the page type in the name, it helps detection
+            name = f"{source.parent.parent.name}_{source.parent.name}{source.suffix}"
+        folder = directory / f"{i // 100:04d}"
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{i:06d}_{name}"
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    return directory
+
+
+# --- process tree memory -----------------------------------------------------------------------------
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):  # noqa: PTH208 - thousands of entries, every 20 ms
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:  # noqa: PTH123
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as handle:  # noqa: PTH123
+                total += int(handle.read().split()[1]) * page
+        except OSError:
+            pass
+        todo += children.get(pid, [])
+    return total
+
+
+def run_measured(args: list[str]) -> dict[str, float]:
+    """Run the command line; wall seconds, peak tree RSS (sampled) and exit code."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen([str(EXE), *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if Path("/proc").is_dir():
+        sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    if sampler.is_alive():
+        sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"allris-parse {' '.join(args)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
+    return {"seconds": elapsed, "peak_rss": float(peak), "exit_code": float(process.returncode)}
+
+
+# --- the three measurements --------------------------------------------------------------------------
+
+
+def throughput(batch: Path, count: int, repeat: int) -> dict[str, Any]:
+    runs: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(repeat):
+        for jobs in (1, 2):  # interleaved: load on the machine hits both alike
+            runs[jobs].append(run_measured(["parse", str(batch), "-f", "jsonl", "-q", "--jobs", str(jobs)])["seconds"])
+    best = {jobs: min(times) for jobs, times in runs.items()}
+    return {
+        "pages": count, "cores": os.cpu_count(),
+        "jobs1_seconds": runs[1], "jobs2_seconds": runs[2],
+        "jobs1_pages_per_s": count / best[1], "jobs2_pages_per_s": count / best[2],
+        "speedup": best[1] / best[2],
+        "speedup_median": statistics.median(runs[1]) / statistics.median(runs[2]),
+    }
+
+
+def memory(small: Path, small_count: int, large: Path, large_count: int) -> dict[str, Any]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    low = run_measured(["parse", str(small), "-f", "jsonl", "-q", "--jobs", "2"])
+    high = run_measured(["parse", str(large), "-f", "jsonl", "-q", "--jobs", "2"])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "small_pages": small_count, "large_pages": large_count,
+        "small_peak_tree_mb": low["peak_rss"] / 2**20, "large_peak_tree_mb": high["peak_rss"] / 2**20,
+        "memory_ratio": high["peak_rss"] / low["peak_rss"] if low["peak_rss"] else float("nan"),
+        "largest_single_process_mb": max(before, after) / 1024,
+        "large_seconds": high["seconds"],
+    }
+
+
+def startup(starts: int) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, args in (("version", ["--version"]), ("help", ["--help"])):
+        times = []
+        for _ in range(starts):
+            started = time.perf_counter()
+            subprocess.run([str(EXE), *args], stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - started)
+        result[f"{name}_best"] = min(times)
+        result[f"{name}_median"] = statistics.median(times)
+    result["startup_seconds"] = max(result["version_median"], result["help_median"])
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=5000, help="throughput batch size (default 5000)")
+    parser.add_argument("--small", type=int, default=1000, help="small memory batch (default 1000)")
+    parser.add_argument("--large", type=int, default=20000, help="large memory batch (default 20000)")
+    parser.add_argument("--repeat", type=int, default=3, help="throughput runs per --jobs value (default 3)")
+    parser.add_argument("--starts", type=int, default=10, help="start-up runs per command (default 10)")
+    parser.add_argument("--skip", action="append", default=[], choices=["throughput", "memory", "startup"])
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    options = parser.parse_args(argv)
+    if not EXE.exists():
+        raise SystemExit(f"{EXE} not found: pip install -e . first")
+
+    results: dict[str, Any] = {"load_average": os.getloadavg()}
+    if "startup" not in options.skip:
+        results["startup"] = startup(options.starts)
+    pages = source_pages()
+    results["distinct_pages"] = len(pages)
+    with tempfile.TemporaryDirectory(prefix="allris-batch-") as tmp:
+        if "throughput" not in options.skip:
+            batch = build_batch(Path(tmp) / "throughput", options.pages, pages)
+            results["throughput"] = throughput(batch, options.pages, options.repeat)
+        if "memory" not in options.skip:
+            small = build_batch(Path(tmp) / "small", options.small, pages)
+            large = build_batch(Path(tmp) / "large", options.large, pages)
+            results["memory"] = memory(small, options.small, large, options.large)
+    results["load_average_after"] = os.getloadavg()
+
+    if options.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print(f"distinct source pages: {results['distinct_pages']}; load average before {results['load_average']}, "
+          f"after {results['load_average_after']}")
+    if "startup" in results:
+        s = results["startup"]
+        verdict = "ok" if s["startup_seconds"] <= BARS["startup_seconds"] else "MISSED"
+        print(f"start-up: --version best {s['version_best']:.3f} s median {s['version_median']:.3f} s; "
+              f"--help best {s['help_best']:.3f} s median {s['help_median']:.3f} s  "
+              f"[bar <= {BARS['startup_seconds']} s: {verdict}]")
+    if "throughput" in results:
+        t = results["throughput"]
+        verdict = "ok" if t["speedup"] >= BARS["speedup"] else "MISSED"
+        print(f"throughput ({t['pages']} pages, {t['cores']} cores): --jobs 1 {t['jobs1_pages_per_s']:.0f} pages/s, "
+              f"--jobs 2 {t['jobs2_pages_per_s']:.0f} pages/s; speedup {t['speedup']:.2f}x best, "
+              f"{t['speedup_median']:.2f}x median  [bar >= {BARS['speedup']}x: {verdict}]")
+        print("  runs --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_seconds"])
+              + " s; --jobs 2: " + ", ".join(f"{s:.2f}" for s in t["jobs2_seconds"]) + " s")
+    if "memory" in results:
+        m = results["memory"]
+        verdict = "ok" if m["memory_ratio"] <= BARS["memory_ratio"] else "MISSED"
+        print(f"memory (--jobs 2, process tree peak RSS): {m['small_pages']} pages {m['small_peak_tree_mb']:.1f} MB, "
+              f"{m['large_pages']} pages {m['large_peak_tree_mb']:.1f} MB; ratio {m['memory_ratio']:.2f}  "
+              f"[bar <= {BARS['memory_ratio']}: {verdict}]; largest single process "
+              f"{m['largest_single_process_mb']:.1f} MB (ru_maxrss); large batch took {m['large_seconds']:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
