@@ -2,7 +2,9 @@
 
 Measures, each with the real command line as a child process:
   (1) throughput: a 5,000-page batch with ``--jobs 2`` against ``--jobs 1`` (wall-clock pages/s; runs
-      interleaved, best of ``--repeat``); bar: at least 1.7x on a machine with 2 free cores;
+      interleaved, best of ``--repeat``); bar: at least 1.7x on a machine with 2 free cores. Beside it: the
+      CPU time of both (the cost of parallelism), and the machine's own ceiling, what two processes of pure
+      arithmetic gain over one right then (2.0 when two cores are free, less when other work runs);
   (2) memory: peak RSS of the whole process tree (parent and workers, summed; sampled from /proc every
       20 ms) of a 20,000-page batch against a 1,000-page batch, both ``--jobs 2``; bar: at most 1.3x.
       ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest single process) is shown beside it;
@@ -110,8 +112,9 @@ def _tree_rss(root: int) -> int:
 
 
 def run_measured(args: list[str]) -> dict[str, float]:
-    """Run the command line; wall seconds, peak tree RSS (sampled) and exit code."""
+    """Run the command line; wall seconds, CPU seconds of the tree, peak tree RSS (sampled), exit code."""
     peak = 0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen([str(EXE), *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stop = threading.Event()
@@ -127,25 +130,61 @@ def run_measured(args: list[str]) -> dict[str, float]:
         sampler.start()
     _, stderr = process.communicate()
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers are reaped by the parent: counted in
+    cpu = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
     stop.set()
     if sampler.is_alive():
         sampler.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"allris-parse {' '.join(args)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
-    return {"seconds": elapsed, "peak_rss": float(peak), "exit_code": float(process.returncode)}
+    return {"seconds": elapsed, "cpu": cpu, "peak_rss": float(peak), "exit_code": float(process.returncode)}
 
 
 # --- the three measurements --------------------------------------------------------------------------
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def machine_speedup(repeat: int = 3, n: int = 8_000_000) -> float:
+    """What two processes of pure Python arithmetic gain over one on this machine right now: the ceiling
+    any program's ``--jobs 2`` can reach while other work shares the cores (2.0 on two free cores)."""
+    import multiprocessing
+
+    ratios = []
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_burn, [1, 1])  # workers started before timing
+        for _ in range(repeat):
+            started = time.perf_counter()
+            _burn(n)
+            _burn(n)
+            serial = time.perf_counter() - started
+            started = time.perf_counter()
+            pool.map(_burn, [n, n], chunksize=1)
+            ratios.append(serial / (time.perf_counter() - started))
+    return statistics.median(ratios)
+
+
 def throughput(batch: Path, count: int, repeat: int) -> dict[str, Any]:
     runs: dict[int, list[float]] = {1: [], 2: []}
+    cpu: dict[int, list[float]] = {1: [], 2: []}
+    before = machine_speedup()
     for _ in range(repeat):
         for jobs in (1, 2):  # interleaved: load on the machine hits both alike
-            runs[jobs].append(run_measured(["parse", str(batch), "-f", "jsonl", "-q", "--jobs", str(jobs)])["seconds"])
+            measured = run_measured(["parse", str(batch), "-f", "jsonl", "-q", "--jobs", str(jobs)])
+            runs[jobs].append(measured["seconds"])
+            cpu[jobs].append(measured["cpu"])
     best = {jobs: min(times) for jobs, times in runs.items()}
     return {
         "pages": count, "cores": os.cpu_count(),
+        "machine_speedup_before": before, "machine_speedup_after": machine_speedup(),
+        "jobs1_cpu_seconds": cpu[1], "jobs2_cpu_seconds": cpu[2],
+        # CPU the parallel run costs beyond the serial one (process start, pickling, the parent's loop)
+        "cpu_overhead": min(cpu[2]) / min(cpu[1]) - 1,
         "jobs1_seconds": runs[1], "jobs2_seconds": runs[2],
         "jobs1_pages_per_s": count / best[1], "jobs2_pages_per_s": count / best[2],
         "speedup": best[1] / best[2],
@@ -226,8 +265,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"throughput ({t['pages']} pages, {t['cores']} cores): --jobs 1 {t['jobs1_pages_per_s']:.0f} pages/s, "
               f"--jobs 2 {t['jobs2_pages_per_s']:.0f} pages/s; speedup {t['speedup']:.2f}x best, "
               f"{t['speedup_median']:.2f}x median  [bar >= {BARS['speedup']}x: {verdict}]")
-        print("  runs --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_seconds"])
+        print("  wall runs --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_seconds"])
               + " s; --jobs 2: " + ", ".join(f"{s:.2f}" for s in t["jobs2_seconds"]) + " s")
+        print("  CPU of the process tree --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_cpu_seconds"])
+              + " s; --jobs 2: " + ", ".join(f"{s:.2f}" for s in t["jobs2_cpu_seconds"])
+              + f" s; parallel CPU overhead {t['cpu_overhead']:+.1%} (best against best)")
+        print(f"  the machine's own ceiling (2 processes of pure arithmetic vs 1, now): "
+              f"{t['machine_speedup_before']:.2f}x before, {t['machine_speedup_after']:.2f}x after")
     if "memory" in results:
         m = results["memory"]
         verdict = "ok" if m["memory_ratio"] <= BARS["memory_ratio"] else "MISSED"
