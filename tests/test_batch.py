@@ -441,3 +441,9 @@ def test_keyboard_interrupt_in_process_keeps_split_files_whole(tmp_path: Path,
     names = _files(tmp_path / "split")
     assert len([n for n in names if n.endswith(".json")]) == 2
     assert not [n for n in names if n.endswith(".tmp")]
+
+
+def test_parse_help_documents_the_batch_options() -> None:
+    out = run("parse", "--help").stdout
+    for option in ("--from-list", "--jobs", "--split", "--resume", "--errors", "--summary-json", "--quiet"):
+        assert option in out
