@@ -17,17 +17,30 @@ from allris_parse.errors import InputError
 from allris_parse.fields import elements, strings
 from allris_parse.models import Flavour, Format, Source
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-# Every element is an HtmlElement: lxml.html's default lookup picks a class per tag in Python for each
-# element proxy, which was the largest single cost of extraction (forms-specific classes are not used).
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
+
+def _html_parser(encoding: str) -> lxml.html.HTMLParser:
+    # huge_tree: a text node may be longer than libxml2's default 10 MB (a 50 MB page of one paragraph is
+    # read whole, not cut off there) and elements may nest 2048 deep instead of 256; deeper nesting still
+    # stops the parser, which load() reports as a warning (see _MAX_DEPTH).
+    parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True, huge_tree=True)
+    # Every element is an HtmlElement: lxml.html's default lookup picks a class per tag in Python for each
+    # element proxy, which was the largest single cost of extraction (forms-specific classes are not used).
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
+    return parser
+
+
+_PARSER = _html_parser("utf-8")
 #: Parsers that read the input bytes as they are, where the decoder says one strict codec gives the text
 #: (no second UTF-8 encoding of the whole text, ~25 µs on a 32 KB page).
-_PARSERS = {"utf-8": _PARSER, "latin-1": lxml.html.HTMLParser(encoding="iso-8859-1", remove_comments=True,
-                                                               remove_pis=True)}
-_PARSERS["latin-1"].set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement))
+_PARSERS = {"utf-8": _PARSER, "latin-1": _html_parser("iso-8859-1")}
+#: Characters lxml will not store as element text although its HTML parser puts them in the tree: C0
+#: controls other than tab and line breaks, the non-characters U+FFFE/U+FFFF, lone surrogates.
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: How deep libxml2 nests elements with huge_tree; deeper ones stop the parse (a fatal resource-limit error).
+_MAX_DEPTH = 2048
 _LOOKS_LIKE_HTML = re.compile(r"<(?:!doctype|html|head|body|div|table|\?xml|meta|p|span|form)\b", re.IGNORECASE)
 _BY_ID = etree.XPath("id($name)")
+_TEXT_NODES = etree.XPath("//text()")
 _GENERATOR = etree.XPath("/html/head/meta[@name='description']/@content")
 _PAGE_MARKERS = tuple((page_type, etree.XPath(xpath)) for page_type, xpath in labels.HTML_PAGE_MARKERS)
 _TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODES) + r")(?:_[a-z])?(?![a-z0-9])",
@@ -67,8 +80,11 @@ class Document:
         return self.root
 
 
-def load(data: bytes, *, path: str | None = None, url: str | None = None) -> Document:
-    """Decode and parse ``data`` once, then detect format, flavour and page type."""
+def load(data: bytes, *, path: str | None = None, url: str | None = None, clean_controls: bool = False) -> Document:
+    """Decode and parse ``data`` once, then detect format, flavour and page type.
+
+    ``clean_controls``: make each control character in the tree's text a space (see :func:`refused_text`).
+    """
     decoded = decode(data)
     doc = Document(text=decoded.text, format="text", sha256=hashlib.sha256(data).hexdigest(),
                    encoding=decoded.encoding, path=path, url=url, warnings=list(decoded.warnings))
@@ -83,8 +99,13 @@ def load(data: bytes, *, path: str | None = None, url: str | None = None) -> Doc
             root = etree.fromstring(source, parser)
         except (ParserError, etree.XMLSyntaxError, ValueError) as exc:
             raise InputError(f"HTML that cannot be parsed: {exc}") from exc
+        except MemoryError as exc:  # the tree of an absurd input does not fit; this page only
+            raise InputError("HTML too large to parse: out of memory") from exc
         if not isinstance(root, lxml.html.HtmlElement):
             raise InputError("HTML that cannot be parsed: no document element")
+        doc.warnings += _parser_stopped(parser)
+        if clean_controls:
+            doc.warnings += _clean_controls(root)
         doc.root = root
         _detect_html(doc)
         if markup is not None:
@@ -94,6 +115,46 @@ def load(data: bytes, *, path: str | None = None, url: str | None = None) -> Doc
         doc.lines = decoded.text.splitlines()
         _detect_text(doc)
     return doc
+
+
+def refused_text(exc: ValueError) -> bool:
+    """True where lxml refused to store text taken from the page itself as an element's text or tail (a
+    control character, as such or as a reference like ``&#1;``, which its HTML parser keeps): the page
+    can be read again with ``clean_controls``. Searching every page for them would cost more than the
+    rare page that has them."""
+    return "XML compatible" in str(exc)
+
+
+def _clean_controls(root: lxml.html.HtmlElement) -> list[str]:
+    """Each character lxml will not store as text (see ``_NOT_XML_TEXT``) made a space; a warning.
+    All text nodes of the document: a broken page may hold elements beside the root element."""
+    count = 0
+    found = _TEXT_NODES(root)
+    for node in found if isinstance(found, list) else []:
+        if isinstance(node, etree._ElementUnicodeResult) and _NOT_XML_TEXT.search(node):
+            parent = node.getparent()
+            if parent is None:
+                continue
+            count += len(_NOT_XML_TEXT.findall(node))
+            if node.is_tail:
+                parent.tail = _NOT_XML_TEXT.sub(" ", parent.tail or "")
+            else:
+                parent.text = _NOT_XML_TEXT.sub(" ", parent.text or "")
+    return [f"{count} control character{'s' if count != 1 else ''} in the text read as spaces"] if count else []
+
+
+def _parser_stopped(parser: lxml.html.HTMLParser) -> list[str]:
+    """A warning where libxml2 stopped before the end of the input (a fatal error such as nesting deeper
+    than its limit): the record then holds only what came before. Its error log of the last run holds a
+    few entries on real pages; reading it costs well under 1% of the parse."""
+    for entry in parser.error_log:
+        if entry.level == etree.ErrorLevels.FATAL:
+            if "depth" in entry.message.lower():
+                what = f"elements nested deeper than {_MAX_DEPTH} levels"
+            else:
+                what = entry.message.strip().rstrip(".")
+            return [f"the HTML parser stopped at line {entry.line} ({what}): the rest of the page is missing"]
+    return []
 
 
 def _unwrap_ajax_response(text: str) -> str | None:

@@ -35,4 +35,10 @@ def extract(doc: Document) -> Record:
         if doc.page_type is None and any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
             raise NotPublicError("the page says its content is not public")
         raise UnsupportedPageError(doc.page_type)
-    return extractor(doc)
+    record = extractor(doc)
+    # What reading the input found (a charset that did not fit, NUL bytes, a parser that stopped early)
+    # belongs in every record; some extractors put it first themselves.
+    missing = [warning for warning in doc.warnings if warning not in record.warnings]
+    if missing:
+        record.warnings = [*missing, *record.warnings]
+    return record
