@@ -183,7 +183,7 @@ def query_int(href: str | None, name: str) -> int | None:
         return None
     pattern = _QUERY_PARAMS.get(name)
     if pattern is None:
-        pattern = _QUERY_PARAMS[name] = re.compile(rf"[?&;]{re.escape(name)}=\s*(\d+)", re.IGNORECASE)
+        pattern = _QUERY_PARAMS[name] = re.compile(rf"[?&;]{re.escape(name)}=\s*(\d{{1,18}})(?!\d)", re.IGNORECASE)
     match = pattern.search(href)
     return int(match[1]) if match else None
 
@@ -191,8 +191,8 @@ def query_int(href: str | None, name: str) -> int | None:
 def hidden_int(el: HtmlElement, name: str) -> int | None:
     """The integer value of a hidden form input named ``name`` below ``el``."""
     for value in el.xpath(f".//input[@name='{name}']/@value"):
-        if str(value).strip().isdigit():
-            return int(value)
+        if str(value).strip().isdecimal():
+            return int(str(value).strip())
     return None
 
 

@@ -8,13 +8,16 @@ from allris_parse import labels
 from allris_parse.fields import inline_text, text_of
 from allris_parse.normalize import clean_inline
 
+#: The largest colspan HTML honours (browsers clamp larger values to it): a header cell claiming
+#: colspan="99999999999" must not become a list of that many column roles.
+MAX_COLSPAN = 1000
 
 def _span(cell: HtmlElement) -> int:
     value = cell.get("colspan")
     if value is None:  # most cells
         return 1
     value = (value or "1").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return min(int(value), MAX_COLSPAN) if value.isdecimal() and int(value) > 0 else 1
 
 
 def header_roles(table: HtmlElement, columns: dict[str, str]) -> list[str | None]:

@@ -108,7 +108,7 @@ def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
                     link, person_id = el, int(match[1])
         elif form_id is None and el.get("name") == labels.PERSON_ID:
             value = (el.get("value") or "").strip()
-            form_id = int(value) if value.isdigit() else None
+            form_id = int(value) if value.isdecimal() else None
     person_id = person_id if person_id is not None else form_id
     name = cell_text(link) or None if link is not None else None  # cell_text is clean already
     name = name or first_text(cells.get("name"))

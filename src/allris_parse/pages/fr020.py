@@ -53,7 +53,7 @@ def extract_list(doc: Document) -> OrganizationList:
             record.organizations.append(OrganizationSummary(
                 name=name,
                 organization_id=next((i for a in links if (i := query_int(a.get("href"), labels.FACTION_ID))), None),
-                member_count=int(count) if count.isdigit() else None,
+                member_count=int(count) if count.isdecimal() else None,
                 last_meeting=parse_date(" ".join(cell_text(c) for c in cells.get("last_meeting", []))),
                 next_meeting=parse_date(" ".join(cell_text(c) for c in cells.get("next_meeting", []))),
             ))

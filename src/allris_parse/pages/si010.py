@@ -154,7 +154,7 @@ def _cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[
             column += 1
         else:
             span = span.strip()
-            column += int(span) if span.isdigit() and int(span) > 0 else 1
+            column += int(span) if span.isdecimal() and int(span) > 0 else 1
     return grouped
 
 
@@ -225,8 +225,8 @@ def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date 
             hidden_ids.append(value)
     meeting_id = next((i for a in links if (i := query_int(a.get("href"), "SILFDNR")) is not None), None)
     if meeting_id is None:
-        values = [v for v in hidden_ids if v.strip().isdigit()]
-        meeting_id = int(values[0]) if values else None
+        values = [v for v in hidden_ids if v.strip().isdecimal()]
+        meeting_id = int(values[0].strip()) if values else None
     if start is None and meeting_id is None:
         return None  # an empty day or a calendar note ("Schulferien", a holiday)
     title = none_if_empty(cell_text(links[0])) if links else None

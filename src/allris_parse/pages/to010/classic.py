@@ -101,7 +101,7 @@ def _is_agenda_row(value: str | None) -> bool:
 def _form_meeting_ids(columns: list[HtmlElement]) -> list[int | None]:
     """SILFDNR of the right column's Protokoll/Beschlüsse forms (they name this Sitzung)."""
     return [int(v) for column in columns for i in column.iter("input")
-            if i.get("name") == "SILFDNR" and (v := (i.get("value") or "").strip()).isdigit()]
+            if i.get("name") == "SILFDNR" and (v := (i.get("value") or "").strip()).isdecimal()]
 
 
 def _documents(columns: list[HtmlElement]) -> list[Attachment]:

@@ -154,8 +154,8 @@ def form_document(form: HtmlElement) -> Attachment | None:
               if i.get("type") == "hidden" and i.get("name")]
     action = form.get("action", "").strip()
     url = f"{action}{'&' if '?' in action else '?'}{urlencode(hidden)}" if action and hidden else action or None
-    document_id = next((int(value) for i in inputs if i.get("name") == "DOLFDNR"
-                        and (value := i.get("value")) is not None and value.strip().isdigit()), None)
+    document_id = next((int(value.strip()) for i in inputs if i.get("name") == "DOLFDNR"
+                        and (value := i.get("value")) is not None and value.strip().isdecimal()), None)
     return Attachment(title=title, url=url, role="document", document_id=document_id)
 
 
@@ -292,7 +292,7 @@ def _scan_input(scan: RowScan, node: HtmlElement) -> None:
     name = node.get("name")
     if name in {"TOLFDNR", "VOLFDNR"}:
         value = (node.get("value") or "").strip()
-        if value.isdigit():
+        if value.isdecimal():
             if name == "TOLFDNR":
                 if scan.item_id_form is None:
                     scan.item_id_form = int(value)

@@ -89,7 +89,7 @@ def read_votes(sections: list[Section]) -> Votes | None:
         counts: dict[str, int] = {}
         for name, pattern in _VOTE_COUNT.items():
             if match := pattern.search(section.text):
-                counts[name] = int(match[1]) if match[1].isdigit() else 0
+                counts[name] = int(match[1]) if match[1].isdecimal() else 0
         for name, pattern in _VOTE_COUNT_BEFORE.items():
             if name not in counts and (match := pattern.search(section.text)):
                 counts[name] = int(match[1])

@@ -95,7 +95,7 @@ def _agenda_item_id(doc: Document, root: HtmlElement) -> int | None:
     if match := labels.CLASSIC_OBJECT_ID.search(doc.text):
         return int(match[1] or match[2])
     for value in strings(_TOLFDNR, root):
-        found = int(value) if str(value).isdigit() else query_int(str(value), "TOLFDNR")
+        found = int(value) if str(value).isdecimal() else query_int(str(value), "TOLFDNR")
         if found is not None:
             return found
     return None

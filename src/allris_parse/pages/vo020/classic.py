@@ -141,7 +141,7 @@ def _paper_id(doc: Document, regions: _Regions) -> int | None:
         return int(match[1] or match[2])
     for raw in regions.id_values:
         value = raw.strip()
-        found = int(value) if value.isdigit() else query_int(value, "VOLFDNR")
+        found = int(value) if value.isdecimal() else query_int(value, "VOLFDNR")
         if found is not None:
             return found
     for address in (doc.url, doc.path):
@@ -338,7 +338,7 @@ def _form_document(form: HtmlElement, *, role: str) -> Attachment | None:
             hidden.append((name, field_.get("value") or ""))
     if not title:
         return None
-    document_id = next((int(v) for k, v in hidden if k == "DOLFDNR" and v.strip().isdigit()), None)
+    document_id = next((int(v.strip()) for k, v in hidden if k == "DOLFDNR" and v.strip().isdecimal()), None)
     action = (form.get("action") or "").strip()
     query = "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in hidden)
     url = f"{action}{'&' if '?' in action else '?'}{query}" if action and query else action or None
@@ -354,7 +354,7 @@ def _hidden_int(form: HtmlElement, name: str) -> int | None:
     for field_ in form.iter("input"):
         if field_.get("name") == name:
             value = (field_.get("value") or "").strip()
-            if value.isdigit():
+            if value.isdecimal():
                 return int(value)
     return None
 

@@ -45,7 +45,8 @@ def _strings(xpath: etree.XPath, el: HtmlElement) -> list[str]:
 
 def _is_anchor_section(el: HtmlElement, el_id: str) -> bool:
     """A responsive ``div#allrisBV`` block: named like its ``<a name="allrisBV">`` anchor."""
-    return el_id.startswith("allris") and el.find(f"a[@name='{el_id}']") is not None
+    # a loop, not find(f"a[@name='{el_id}']"): an id holding a quote would make that path invalid
+    return el_id.startswith("allris") and any(a.get("name") == el_id for a in el.iterchildren("a"))
 
 
 def _classes(el: HtmlElement) -> set[str]:
