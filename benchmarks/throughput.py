@@ -123,7 +123,7 @@ def measure(files: list[Path], repeat: int, cli_copies: int, with_cli: bool) -> 
     pairs = zip(bare_runs, ours_runs, strict=True)
     results["ours"]["ratio_to_bare"] = round(statistics.median(b / o for b, o in pairs), 3)
     if with_cli:
-        command = [*cli_command(), "parse", "--format", "jsonl", "--quiet"]
+        command = [*cli_command(), "parse", "--format", "jsonl", "--quiet", "--jobs", "1"]
         names = [str(p) for p in files]
         copies = max(2, cli_copies)
         once = min(child_cpu([*command, *names], (0, 1)) for _ in range(max(1, repeat // 2)))
