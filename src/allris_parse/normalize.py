@@ -24,6 +24,8 @@ def clean_inline(value: str | None) -> str:
     """One line of text: exotic spaces to spaces, invisible characters dropped, runs folded."""
     if not value:
         return ""
+    if value.isascii():  # most cells: no call for the invisible-character check
+        return " ".join(value.split())
     return " ".join(_drop_invisible(value).split())
 
 
