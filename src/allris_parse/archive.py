@@ -18,7 +18,6 @@ This module only reads and writes files; it never talks HTTP (that is :mod:`allr
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -183,9 +182,3 @@ def iter_archive_inputs(directory: Path) -> Iterator[Input]:
             continue
         path = str(archive.body_path(page))
         yield Input(path, str(page.get("final_url") or url), path=path)
-
-
-def archived_pages(directory: Path) -> int:
-    """How many pages an archive holds (for messages)."""
-    with contextlib.closing(Archive(directory, writable=False)) as archive:
-        return sum(1 for entry in archive.with_body.values() if entry.get("kind") == "page")

@@ -23,8 +23,7 @@ _ANY_SYMBOL_BULLET = re.compile("[" + "".join(chr(c) for c in labels.SYMBOL_BULL
 #: tells whether any line needs the per-line check.
 _ANY_PROLOG_LINE = re.compile(r"^\s*(?:" + labels.EMBEDDED_PROLOG_LINE.pattern.removeprefix("^") + ")",
                               labels.EMBEDDED_PROLOG_LINE.flags | re.MULTILINE)
-#: Section anchors are ``<a name="allris...">``, jump links ``<a href="#allris...">``
-#: (``labels.CLASSIC_JUMP_LINKS_XPATH``).
+#: Section anchors are ``<a name="allris...">``, jump links ``<a href="#allris...">``.
 _ANCHOR_PREFIX = "allris"
 _JUMP_PREFIX = "#allris"
 #: Elements of an embedded document's head that the parser leaves in the body.

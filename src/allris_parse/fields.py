@@ -145,7 +145,6 @@ def parse_time_range(text: str | None) -> tuple[str | None, str | None]:
 # --- amounts ------------------------------------------------------------------------------------
 
 _AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,2}|-{1,2}))?(?![\d])")
-_CURRENCY = re.compile(r"€|\bEUR\b|\bEuro\b", re.IGNORECASE)
 
 
 def parse_amount(text: str | None) -> Decimal | None:
@@ -161,11 +160,6 @@ def parse_amount(text: str | None) -> Decimal | None:
         return Decimal(f"{whole}.{cents}" if cents else whole)
     except InvalidOperation:
         return None
-
-
-def has_currency(text: str) -> bool:
-    """True where ``text`` names a currency (€, EUR, Euro)."""
-    return bool(_CURRENCY.search(text))
 
 
 # --- ids in links and forms -------------------------------------------------------------------

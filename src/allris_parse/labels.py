@@ -217,15 +217,9 @@ def _has_class(name: str) -> str:
 CLASSIC_HEADING_XPATH = "id('risname')//h1 | id('risname_raw')//h1"
 #: "<Vorlageart> - <Nummer>" in that heading; the part after the first " - " is the reference.
 CLASSIC_HEADING = re.compile(r"^(?P<kind>.+?)\s+-\s+(?P<reference>\S.*)$")
-#: Label cells of the metadata table, the right column and the bottom Anlagen table.
-CLASSIC_LABEL_CELLS_XPATH = f".//td[{_has_class('kb1')}]"
-#: The right column (buttons, jump links, Anlagen list).
-CLASSIC_RIGHT_COLUMN_XPATH = f"//td[{_has_class('me1')}][not(ancestor::td[{_has_class('me1')}])]"
 #: Label of the Beratungsfolge row, and of the Anlagen lists.
 CLASSIC_CONSULTATIONS_LABELS: frozenset[str] = frozenset({label_key("Beratungsfolge")})
 CLASSIC_ATTACHMENTS_LABELS: frozenset[str] = frozenset(label_key(h) for h in ("Anlagen", "Anlage/n", "Anlage"))
-#: Beratungsfolge rows, relative to the row holding the label or the row after it.
-CLASSIC_CONSULTATION_ROWS_XPATH = f".//tr[{_has_class('zl11')} or {_has_class('zl12')}]"
 #: Cells of a Beratungsfolge row: meeting date (``text2``), result (``text3``), committee/role (``text1``).
 CLASSIC_DATE_CELL_CLASS = "text2"
 CLASSIC_RESULT_CELL_CLASS = "text3"
@@ -233,34 +227,16 @@ CLASSIC_HEAD_CELL_CLASS = "text1"
 #: Script names of the forms and links in Beratungsfolge rows.
 CLASSIC_MEETING_SCRIPT = "to010"
 CLASSIC_AGENDA_ITEM_SCRIPT = "to020"
-#: Main-document buttons: POST forms to ``do027.asp`` with a hidden DOLFDNR.
-CLASSIC_DOCUMENT_FORMS_XPATH = ".//form[contains(@action, 'do027')][.//input[@name='DOLFDNR']]"
-#: Where the paper's own VOLFDNR shows besides ``<meta name="objectID">``: the print form, the
-#: Beschlüsse button (vo021), the menu toggles and the bookmark link of this very page.
-CLASSIC_PAPER_ID_XPATH = (
-    "//form[contains(@action, 'vo020') or contains(@action, 'vo021')]//input[@name='VOLFDNR']/@value"
-    " | //*[@id='risnavi']//a[contains(@href, 'VOLFDNR=')]/@href"
-    " | //a[contains(@href, 'toggleMenu=')][contains(@href, 'VOLFDNR=')]/@href"
-)
 CLASSIC_OBJECT_ID = re.compile(
     r"""<meta\s+(?:name=["']objectID["']\s+content=["'](\d+)["']|content=["'](\d+)["']\s+name=["']objectID["'])""",
     re.IGNORECASE)
 #: Section anchors of a Vorlage (the to020 ones belong to the Auszug page).
 CLASSIC_VO020_SECTION_ANCHORS: tuple[str, ...] = ("allrisSV", "allrisBV", "allrisFA", "allrisAN")
-#: Right-column jump links to the section anchors: their text is the section's label on the page.
-CLASSIC_JUMP_LINKS_XPATH = "//a[starts-with(@href, '#allris')]"
 #: A file size appended to an attachment's link text: "Name (460 KB)".
 ATTACHMENT_SIZE_SUFFIX = re.compile(r"\s*\((\d[\d.,]*\s*(?:[KMGT]i?B|Bytes?|kB))\)\s*$", re.IGNORECASE)
 #: A heading line at the top of an embedded section document: short, formatted, ending with a colon.
 SECTION_HEADING_LINE = re.compile(r"^\S(?:[^\n:]{0,58})?:$")
 SECTION_HEADING_MAX_WORDS = 6
-#: XPath to the formatting that makes a first line a heading (bold, italic, underlined, a header tag).
-SECTION_HEADING_FORMAT_XPATH = (
-    "self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-    " | .//*[self::b or self::strong or self::i or self::em or self::u]"
-    " | .//*[contains(@style, 'font-weight:bold') or contains(@style, 'font-style:italic')"
-    " or contains(@style, 'text-decoration:underline') or contains(@style, 'font-weight: bold')]"
-)
 #: The same regions by tag and class, for one ``iter()`` pass over the page (cheaper than XPath walks).
 CLASSIC_HEADING_PARENT_IDS: frozenset[str] = frozenset({"risname", "risname_raw"})
 CLASSIC_LABEL_CELL_CLASS = "kb1"
@@ -295,12 +271,6 @@ SYMBOL_FONT_BULLET_CHARS: dict[int, str] = {
 
 # --- Sitzungskalender (si010, si010_e, si010_j, si010_a, si010_r) -----------------------------
 
-#: The calendar table: classic ``table.tl1`` in the si010 container, responsive and ALLRIS 4
-#: ``table.calenderView`` (ALLRIS 4 may deliver it alone, in a Wicket ``<ajax-response>``).
-CALENDAR_TABLES_XPATH = (
-    f"//table[{_has_class('calenderView')}] | //div[@id='allriscontainer']//table[{_has_class('tl1')}]"
-    f" | //*[@id='rismain' or @id='rismain_raw']//table[{_has_class('tl1')}]"
-)
 #: Column headers of a calendar table -> roles.
 CALENDAR_COLUMNS: dict[str, str] = {
     label_key(label): role
@@ -323,8 +293,8 @@ CANCELLED_MARKERS = re.compile(r"\b(?:abgesagt|entfällt|entfaellt|fällt aus|au
 MONTH_NAMES: tuple[str, ...] = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
                                 "September", "Oktober", "November", "Dezember")
 MONTH_HEADING = re.compile(r"^(" + "|".join(MONTH_NAMES) + r")\s+(\d{4})$", re.IGNORECASE)
-MONTH_HEADING_XPATH = "//h1 | //h2 | //h3 | //caption"
-MONTH_HEADING_TAGS: tuple[str, ...] = ("h1", "h2", "h3", "caption")  # the same, for an iter() walk
+#: Elements that may hold a calendar's month heading ("Oktober 2023").
+MONTH_HEADING_TAGS: tuple[str, ...] = ("h1", "h2", "h3", "caption")
 #: The visible Zeitraum inputs of a classic calendar ("01.10.2023" - "31.10.2023").
 CALENDAR_RANGE_INPUTS: tuple[str, str] = ("kaldatvon", "kaldatbis")
 
@@ -516,8 +486,6 @@ ASPOSE_STOP_TABLE_CLASSES: frozenset[str] = frozenset({"tk1", "tl1", "risdeco"})
 
 #: The print view's footer line; its address carries the page's ids ("...to020?TOLFDNR=7083589...").
 ONLINE_VERSION_LINE = re.compile(r"^Online-Version dieser Seite:\s*(?P<url>\S+)")
-#: Lines of text renderings that hold nothing: a lone table-cell separator.
-EMPTY_CELL_LINE = re.compile(r"^\|?\s*$")
 #: A table-cell separator glued to the end of a heading line ("Wortprotokoll |").
 TRAILING_CELL_SEPARATOR = re.compile(r"\s*\|\s*$")
 #: The "Grunddaten" rendering's metadata lines: "- TOP:" then "- Ö 8.1".
@@ -527,10 +495,6 @@ PANEL_TOGGLE_LINES: frozenset[str] = frozenset({"Reduzieren", "Erweitern"})
 
 # --- list of papers (vo040) ----------------------------------------------------------------------
 
-#: Rows of the classic vo040 result table, and the link to a paper in a row.
-PAPER_LIST_ROWS_XPATH = (f"//table[{_has_class('tl1')}]//tr[{_has_class('zl11')} or {_has_class('zl12')}]"
-                         "[.//a[contains(@href, 'VOLFDNR=')]]")
-PAPER_LIST_LINK_XPATH = ".//a[contains(@href, 'VOLFDNR=')]"
 
 # --- server answers the crawler recognises (fetch.py) ----------------------------------------------------
 

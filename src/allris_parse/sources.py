@@ -348,10 +348,16 @@ def load_members(inputs: Iterable[Input]) -> Iterator[Input]:
 # --- arguments ---------------------------------------------------------------------------------------
 
 
+def _is_fetch_archive(directory: Path) -> bool:
+    from allris_parse.archive import is_archive  # archive.py builds on this module's Input
+
+    return is_archive(directory)
+
+
 def _expand_path(argument: str, url: str | None) -> Iterator[Input]:
     path = Path(argument)
-    if path.is_dir() and (path / "manifest.jsonl").is_file():  # a fetch/crawl archive: its pages, with addresses
-        from allris_parse.archive import iter_archive_inputs  # (issue 5; the archive format lives in archive.py)
+    if path.is_dir() and _is_fetch_archive(path):  # a fetch/crawl archive: its pages, with their addresses
+        from allris_parse.archive import iter_archive_inputs
 
         yield from iter_archive_inputs(path)
     elif path.is_dir():

@@ -30,7 +30,8 @@ from allris_parse.pages._table import cell_text, has_class, header_roles
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
 #: XPath's normalize-space() white space: class lists split exactly as the selectors in labels do.
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
-#: Calendar tables (as ``labels.CALENDAR_TABLES_XPATH`` selects them): every ``table.calenderView``, and
+#: Calendar tables: every ``table.calenderView`` (ALLRIS 4 may deliver it alone, in a Wicket
+#: ``<ajax-response>``), and
 #: ``table.tl1`` inside the classic containers (``div#allriscontainer``, ``#rismain``, ``#rismain_raw``).
 _VIEW_CLASS = "calenderView"
 _LIST_CLASS = "tl1"

@@ -10,7 +10,7 @@ from allris_parse.document import Document
 from allris_parse.fields import elements, inline_text, parse_date, query_int
 from allris_parse.models import PaperList, PaperListEntry
 
-#: The regions ``labels.PAPER_LIST_ROWS_XPATH`` selects, read by one walk: rows ``tr.zl11``/``tr.zl12``
+#: The regions read by one walk: rows ``tr.zl11``/``tr.zl12``
 #: of ``table.tl1`` holding a Vorlage link (the first such link is the row's); the total is shown in
 #: the ``td.kb1`` cells of those tables' rows.
 _TABLE_CLASS = "tl1"

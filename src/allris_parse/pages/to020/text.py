@@ -82,7 +82,7 @@ def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
 
 
 def _line(raw: str) -> str:
-    """The stripped line; empty where it holds nothing or a lone cell separator (``labels.EMPTY_CELL_LINE``)."""
+    """The stripped line; empty where it holds nothing or a lone cell separator ("|")."""
     line = raw.strip()
     if not line or (line == "|" and raw[0] == "|"):
         return ""
