@@ -92,11 +92,6 @@ def first_text(cells: list[HtmlElement] | None) -> str | None:
     return None
 
 
-def is_header_row(row: HtmlElement) -> bool:
-    """True for a row with ``th`` cells (a child loop: cheaper than an ElementPath ``find``)."""
-    return any(cell.tag == "th" for cell in row)
-
-
 def has_class(el: HtmlElement, name: str) -> bool:
     """True where ``el`` has the CSS class ``name``."""
     return name in (el.get("class") or "").split()
