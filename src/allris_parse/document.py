@@ -186,7 +186,7 @@ def _first_token(value: str | None) -> str | None:
 def _detect_html(doc: Document) -> None:
     root = doc.html
     region: lxml.html.HtmlElement | None = None
-    container = _by_id(root, "allriscontainer")
+    container = _by_id(root, labels.CLASSIC_CONTAINER_ID)
     if container is not None and container.tag == "div":
         doc.flavour = "classic"
         doc.page_type = _first_token(container.get("class"))

@@ -396,9 +396,8 @@ AGENDA_MEETING_SCRIPT = "to010"
 AGENDA_ITEM_ELEMENT_ID = re.compile(r"^(?:link|betreff|vo|to)_(\d+)$")
 #: Classic regions found in one walk: label cells, the right column, the agenda table and its rows,
 #: the heading's container, and the document buttons' script.
-CLASSIC_LABEL_CLASS = "kb1"
 CLASSIC_RIGHT_COLUMN_CLASS = "me1"
-CLASSIC_AGENDA_TABLE_CLASS = "tl1"
+CLASSIC_LIST_TABLE_CLASS = "tl1"  # agenda, calendar and paper-list tables
 CLASSIC_AGENDA_ROW_CLASSES: frozenset[str] = frozenset({"zl11", "zl12"})
 CLASSIC_HEADING_IDS: frozenset[str] = frozenset({"risname", "risname_raw"})
 CLASSIC_DOCUMENT_SCRIPT = "do027"
@@ -501,3 +500,11 @@ PANEL_TOGGLE_LINES: frozenset[str] = frozenset({"Reduzieren", "Erweitern"})
 #: ALLRIS 4 throttles with HTTP 200 and a page saying so: "Zu viele Zugriffe aus Ihrem Netzwerk, Zugriff
 #: temporär gesperrt." Matched on the raw bytes (ASCII words: the same in UTF-8 and windows-1252).
 THROTTLE_MARKERS: tuple[bytes, ...] = (b"Zu viele Zugriffe",)
+
+# --- containers and list tables shared by several page types ----------------------------------------
+
+#: The classic page's container (``div#allriscontainer``) and main regions (full and print/embedded).
+CLASSIC_CONTAINER_ID = "allriscontainer"
+CLASSIC_MAIN_IDS: frozenset[str] = frozenset({"rismain", "rismain_raw"})
+#: The calendar table of the responsive and ALLRIS 4 templates.
+CALENDAR_VIEW_CLASS = "calenderView"

@@ -33,10 +33,6 @@ _XML_SPACE = str.maketrans("\t\n\r", "   ")
 #: Calendar tables: every ``table.calenderView`` (ALLRIS 4 may deliver it alone, in a Wicket
 #: ``<ajax-response>``), and
 #: ``table.tl1`` inside the classic containers (``div#allriscontainer``, ``#rismain``, ``#rismain_raw``).
-_VIEW_CLASS = "calenderView"
-_LIST_CLASS = "tl1"
-_CONTAINER_IDS = frozenset({"rismain", "rismain_raw"})
-_CONTAINER_DIV_ID = "allriscontainer"
 
 
 def extract(doc: Document) -> MeetingCalendar:
@@ -72,9 +68,10 @@ def _calendar_tables(root: HtmlElement) -> list[HtmlElement]:
     found: list[HtmlElement] = []
     for table in root.iter("table"):
         value = table.get("class")
-        if _has_class(value, _VIEW_CLASS) or (_has_class(value, _LIST_CLASS) and any(
-                (a.get("id") == _CONTAINER_DIV_ID and a.tag == "div") or a.get("id") in _CONTAINER_IDS
-                for a in table.iterancestors())):
+        if _has_class(value, labels.CALENDAR_VIEW_CLASS) or (
+                _has_class(value, labels.CLASSIC_LIST_TABLE_CLASS) and any(
+                    (a.get("id") == labels.CLASSIC_CONTAINER_ID and a.tag == "div")
+                    or a.get("id") in labels.CLASSIC_MAIN_IDS for a in table.iterancestors())):
             found.append(table)
     return found
 
@@ -160,7 +157,7 @@ def _cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[
 
 
 def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: MeetingCalendar) -> None:
-    classed = has_class(table, _VIEW_CLASS)
+    classed = has_class(table, labels.CALENDAR_VIEW_CLASS)
     roles = [] if classed else header_roles(table, labels.CALENDAR_COLUMNS)
     current_day: int | None = None
     current_date: dt.date | None = None

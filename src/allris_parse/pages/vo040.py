@@ -13,9 +13,7 @@ from allris_parse.models import PaperList, PaperListEntry
 #: The regions read by one walk: rows ``tr.zl11``/``tr.zl12``
 #: of ``table.tl1`` holding a Vorlage link (the first such link is the row's); the total is shown in
 #: the ``td.kb1`` cells of those tables' rows.
-_TABLE_CLASS = "tl1"
 _ROW_CLASSES = ("zl11", "zl12")
-_TOTAL_CLASS = "kb1"
 _LINK_KEY = "VOLFDNR="
 _TOTALS = XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' tl1 ')]"
                  "//tr/td[contains(concat(' ', normalize-space(@class), ' '), ' kb1 ')]")
@@ -67,7 +65,8 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlEleme
     kept: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
     for table in root.iter("table"):
         value = table.get("class")
-        if not value or _TABLE_CLASS not in value or _TABLE_CLASS not in _classes(value):
+        list_class = labels.CLASSIC_LIST_TABLE_CLASS
+        if not value or list_class not in value or list_class not in _classes(value):
             continue
         for row in table.iter("tr"):
             if id(row) in seen:
@@ -75,8 +74,8 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlEleme
             seen.add(id(row))
             kept.append(row)
             for cell in row:
-                if cell.tag == "td" and (value := cell.get("class")) and _TOTAL_CLASS in value \
-                        and _TOTAL_CLASS in _classes(value):
+                if cell.tag == "td" and (value := cell.get("class")) and labels.CLASSIC_LABEL_CELL_CLASS in value \
+                        and labels.CLASSIC_LABEL_CELL_CLASS in _classes(value):
                     totals.append(cell)
             value = row.get("class")
             if not value or not any(name in value for name in _ROW_CLASSES) or not any(

@@ -36,13 +36,13 @@ def extract(doc: Document) -> Meeting:
             value = el.get("class")
             if not value:
                 continue
-            if _has_class(value, labels.CLASSIC_LABEL_CLASS):
+            if _has_class(value, labels.CLASSIC_LABEL_CELL_CLASS):
                 label_cells.append(el)
             elif _has_class(value, labels.CLASSIC_RIGHT_COLUMN_CLASS) and not any(
                     c is el for column in right_columns for c in column.iter("td")):
                 right_columns.append(el)
         elif tag == "table":
-            if _has_class(el.get("class"), labels.CLASSIC_AGENDA_TABLE_CLASS):
+            if _has_class(el.get("class"), labels.CLASSIC_LIST_TABLE_CLASS):
                 tables.append(el)
         elif el.get("id") in labels.CLASSIC_HEADING_IDS:
             headings.extend(el.iter("h1"))

@@ -16,8 +16,6 @@ from allris_parse.pages.to020.draft import Draft
 #: The classic heading through the id index (``labels.CLASSIC_HEADING_XPATH``); ``h1.title`` is found by
 #: the page walk.
 _HEADING_BY_ID = XPath(labels.CLASSIC_HEADING_XPATH)
-_TITLE_CLASS = "title"
-_LABEL_CLASS = "kb1"
 _TOLFDNR = XPath("//input[@name='TOLFDNR']/@value | //a[contains(@href, 'to020')][contains(@href, 'TOLFDNR=')]/@href")
 #: ALLRIS 4 / responsive text panels.
 _PANELS = XPath("//div[contains(concat(' ', normalize-space(@class), ' '), ' compFull ')]")
@@ -61,7 +59,7 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement], l
             if _is_metadata_row(el):
                 rows.append(el)
         elif tag == "h1":
-            if _has_class(el.get("class"), _TITLE_CLASS) or any(el is h for h in by_id):
+            if _has_class(el.get("class"), labels.MODERN_HEADING_CLASS) or any(el is h for h in by_id):
                 headings.append(el)
         else:
             following = el.getnext()
@@ -74,7 +72,7 @@ def _is_metadata_row(row: HtmlElement) -> bool:
     for cell in row:
         if cell.tag != "td":
             continue
-        if _has_class(cell.get("class"), _LABEL_CLASS):
+        if _has_class(cell.get("class"), labels.CLASSIC_LABEL_CELL_CLASS):
             return True
         for link in cell:
             if link.tag == "a" and (href := link.get("href")) and ("SILFDNR=" in href or "VOLFDNR=" in href):
