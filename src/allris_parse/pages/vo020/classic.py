@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import block_lines, inline_text, parse_date, query_int
+from allris_parse.fields import block_lines, inline_text, parse_date, query_int, text_of
 from allris_parse.models import Attachment, Consultation, Paper, Section
 from allris_parse.normalize import clean_inline, none_if_empty
 
@@ -439,8 +439,8 @@ def _heading_line(parts: list[HtmlElement], text: str) -> str | None:
     if len(first.split()) > labels.SECTION_HEADING_MAX_WORDS:
         return None
     for part in parts:
-        for block in part.iter(*labels.SECTION_BLOCK_TAGS):
-            if clean_inline(block.text_content()):
+        for block in part.iter(*labels.SECTION_BLOCK_TAGS):  # text_of: text_content() is an XPath call
+            if clean_inline(text_of(block)):
                 return first if _formatted(block) else None
     return None
 
