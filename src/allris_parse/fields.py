@@ -41,12 +41,16 @@ def _mark_blocks(el: HtmlElement) -> None:
             blocks.append(node)
         elif tag in _CELL_SET:
             cells.append(node)
+    # each read of .text/.tail decodes the node's text anew: read it once
     for block in blocks:
-        block.tail = "\n" + block.tail if block.tail else "\n"
+        tail = block.tail
+        block.tail = "\n" + tail if tail else "\n"
         if block.tag != "br":
-            block.text = "\n" + block.text if block.text else "\n"
+            text = block.text
+            block.text = "\n" + text if text else "\n"
     for cell in cells:
-        cell.tail = " " + cell.tail if cell.tail else " "
+        tail = cell.tail
+        cell.tail = " " + tail if tail else " "
 
 
 def text_of(el: HtmlElement) -> str:
