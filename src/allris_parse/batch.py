@@ -273,7 +273,8 @@ def run(options: Options) -> int:
         stop = stack.enter_context(_signals())
 
         def records() -> Iterator[SupportsJson]:
-            with contextlib.closing(convert(todo, jobs=options.jobs, want=want, total=len(todo))) as outcomes:
+            with contextlib.closing(convert(todo, jobs=options.jobs, want=want, total=len(todo),
+                                           split=splitter is not None)) as outcomes:
                 for outcome in outcomes:
                     display.start()
                     stats.add(outcome)

@@ -15,7 +15,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from allris_parse.api import parse_page
@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 
 #: Fewer inputs than this are converted in this process: starting workers would cost more than it saves.
 POOL_MIN_INPUTS = 8
-#: Inputs per task sent to a worker, at most (fewer for small batches, so every worker gets some).
-MAX_CHUNK = 32
+#: Inputs per task sent to a worker, at most (fewer for small batches and towards the end of a batch, so
+#: every worker gets some and they finish together).
+MAX_CHUNK = 128
+#: A task holds at most 1/(jobs * GUIDED_SHARE) of the inputs not yet sent.
+GUIDED_SHARE = 4
 #: Tasks in flight per worker: enough to keep workers busy while the parent writes, few enough to keep
 #: memory flat.
 CHUNKS_PER_WORKER = 3
@@ -85,27 +88,38 @@ def convert_one(item: Input) -> Outcome:
                        error_type="InternalError")
 
 
-def _finish(outcome: Outcome, want: Want) -> Outcome:
+def _finish(outcome: Outcome, want: Want, split: bool = True) -> Outcome:
     """The outcome as the caller wants it: the record's JSON text (cheap to send between processes), or
-    the model (for CSV); with the facts the summary and ``--split`` need."""
+    the model (for CSV); with the facts the summary needs, and the ``--split`` file name where ``split``."""
     record = outcome.record
     if record is None:
         return outcome
-    from allris_parse.writers import split_stem
-
     try:
         text = record.model_dump_json() if want == "json" else None
-        stem = split_stem(record)
+        stem = _split_stem(record) if split else None
     except Exception as exc:  # noqa: BLE001 - a record that cannot be written is that input's failure
         return Outcome(outcome.name, error=f"internal error ({type(exc).__name__}: {exc}); please report it",
                        error_type="InternalError")
-    return replace(outcome, record=record if want == "record" else None, json=text, kind=record.kind,
-                   flavour=record.source.flavour, warnings=len(record.warnings), split_stem=stem)
+    return Outcome(outcome.name, record if want == "record" else None, text, None, None, record.kind,
+                   record.source.flavour, len(record.warnings), stem)
 
 
-def convert_chunk(items: list[Input], want: Want) -> list[Outcome]:
-    """Convert a chunk of inputs (in a worker process)."""
-    return [_finish(convert_one(item), want) for item in items]
+def _split_stem(record: Record) -> str:
+    from allris_parse.writers import split_stem
+
+    return split_stem(record)
+
+
+def convert_chunk(items: list[Input], want: Want, split: bool = True) -> list[Outcome]:
+    """Convert a chunk of inputs."""
+    return [_finish(convert_one(item), want, split) for item in items]
+
+
+def _convert_packed(items: list[Input], want: Want, split: bool) -> list[tuple[object, ...]]:
+    """:func:`convert_chunk` in a worker process: each outcome as a plain tuple of its fields (a tuple
+    pickles with no Python call per object; a slotted dataclass calls ``__getstate__``/``__setstate__``)."""
+    return [(o.name, o.record, o.json, o.error, o.error_type, o.kind, o.flavour, o.warnings, o.split_stem)
+            for o in convert_chunk(items, want, split)]
 
 
 def _worker_init() -> None:
@@ -134,54 +148,66 @@ def _context() -> BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _chunks(items: Iterable[Input], size: int) -> Iterator[tuple[list[Input], int]]:
-    """Inputs in chunks of ``size`` (fewer where archive members' bytes add up); with their byte count."""
+def _chunks(items: Iterable[Input], total: int, jobs: int) -> Iterator[tuple[list[Input], int]]:
+    """Inputs in chunks, with their byte count: large while much is left (fewer tasks, less pool
+    overhead), smaller towards the end (guided: ``remaining / (jobs * 4)``) so that the workers finish
+    together; fewer where archive members' bytes add up."""
     chunk: list[Input] = []
     nbytes = 0
+    remaining = total
+    size = _chunk_size(remaining, jobs)
     for item in items:
         chunk.append(item)
         nbytes += len(item.data) if item.data is not None else 0
         if len(chunk) >= size or nbytes >= MAX_IN_FLIGHT_BYTES // 8:
             yield chunk, nbytes
+            remaining -= len(chunk)
+            size = _chunk_size(remaining, jobs)
             chunk, nbytes = [], 0
     if chunk:
         yield chunk, nbytes
 
 
-def _in_pool(items: Iterable[Input], jobs: int, want: Want, chunk_size: int) -> Iterator[Outcome]:
+def _chunk_size(remaining: int, jobs: int) -> int:
+    return max(1, min(MAX_CHUNK, remaining // (jobs * GUIDED_SHARE)))
+
+
+def _in_pool(items: Iterable[Input], jobs: int, want: Want, total: int, split: bool) -> Iterator[Outcome]:
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_init)
-    pending: deque[tuple[Future[list[Outcome]], int]] = deque()
+    pending: deque[tuple[Future[list[tuple[object, ...]]], int]] = deque()
     in_flight = 0
     try:
-        for chunk, nbytes in _chunks(items, chunk_size):
-            pending.append((pool.submit(convert_chunk, chunk, want), nbytes))
+        for chunk, nbytes in _chunks(items, total, jobs):
+            pending.append((pool.submit(_convert_packed, chunk, want, split), nbytes))
             in_flight += nbytes
             while len(pending) >= jobs * CHUNKS_PER_WORKER or in_flight > MAX_IN_FLIGHT_BYTES:
                 future, done_bytes = pending.popleft()
                 in_flight -= done_bytes
-                yield from future.result()
+                for fields in future.result():
+                    yield Outcome(*fields)  # type: ignore[arg-type]
         while pending:
             future, _ = pending.popleft()
-            yield from future.result()
+            for fields in future.result():
+                yield Outcome(*fields)  # type: ignore[arg-type]
     finally:  # interrupted or done: drop what has not started, let running chunks end, reap the workers
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def convert(inputs: Iterable[Input], *, jobs: int = 1, want: Want = "record",
-            total: int | None = None) -> Generator[Outcome, None, None]:
+def convert(inputs: Iterable[Input], *, jobs: int = 1, want: Want = "record", total: int | None = None,
+            split: bool = True) -> Generator[Outcome, None, None]:
     """Convert inputs, in order, in this process or in ``jobs`` worker processes.
 
     ``want="record"`` keeps each record as its model (``Outcome.record``), ``want="json"`` sends its JSON
     text instead (``Outcome.json``). ``total`` (the number of inputs, where known) sizes the chunks.
+    ``split=False`` skips the ``--split`` file name (``Outcome.split_stem`` stays None).
     """
     items = load_members(inputs)
     if total is None and isinstance(inputs, list | tuple):
         total = len(inputs)
     if jobs <= 1 or total is None or total < POOL_MIN_INPUTS:
         for item in items:
-            yield _finish(convert_one(item), want)
+            yield _finish(convert_one(item), want, split)
         return
-    chunk_size = max(1, min(MAX_CHUNK, total // (jobs * CHUNKS_PER_WORKER * 4)))
-    yield from _in_pool(items, jobs, want, chunk_size)
+    yield from _in_pool(items, jobs, want, total, split)
