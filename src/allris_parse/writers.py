@@ -58,25 +58,61 @@ class JsonRecord:
         return self.text
 
 
+#: Characters of output gathered into one ``write()`` call: standard output may be unbuffered
+#: (``PYTHONUNBUFFERED``, ``python -u``), where every ``write()`` is a system call.
+WRITE_BATCH_CHARS = 1 << 20
+
+
+class _Batched:
+    """Text gathered into few large writes; :meth:`flush` writes what is left."""
+
+    __slots__ = ("out", "parts", "size")
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= WRITE_BATCH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            text = "".join(self.parts)
+            self.parts.clear()
+            self.size = 0
+            self.out.write(text)
+
+
 def write_jsonl(records: Iterable[SupportsJson], out: IO[str]) -> int:
-    """One record per line, streamed; returns how many were written."""
+    """One record per line, streamed (in writes of about :data:`WRITE_BATCH_CHARS`); returns how many
+    were written. Records already received are written also when the iterator raises (an interrupt)."""
     count = 0
-    for record in records:
-        out.write(record.model_dump_json())
-        out.write("\n")
-        count += 1
+    batched = _Batched(out)
+    try:
+        for record in records:
+            batched.add(record.model_dump_json() + "\n")
+            count += 1
+    finally:
+        batched.flush()
     return count
 
 
 def write_json(records: Iterable[SupportsJson], out: IO[str]) -> int:
     """A JSON array of records, streamed element by element; returns how many were written."""
     count = 0
-    out.write("[")
-    for record in records:
-        out.write(",\n  " if count else "\n  ")
-        out.write(record.model_dump_json())
-        count += 1
-    out.write("\n]\n" if count else "]\n")
+    batched = _Batched(out)
+    batched.add("[")
+    try:
+        for record in records:
+            batched.add((",\n  " if count else "\n  ") + record.model_dump_json())
+            count += 1
+        batched.add("\n]\n" if count else "]\n")
+    finally:
+        batched.flush()
     return count
 
 
