@@ -2,8 +2,10 @@
 
 Measures, each with the real command line as a child process:
   (1) throughput: a 5,000-page batch with ``--jobs 2`` against ``--jobs 1`` (wall-clock pages/s; runs
-      interleaved, best of ``--repeat``); bar: at least 1.7x on a machine with 2 free cores. Beside it: the
-      CPU time of both (the cost of parallelism), and the machine's own ceiling, what two processes of pure
+      interleaved in alternating order, best of ``--repeat``; also the median ratio of neighbouring runs,
+      which a run slowed down by other work on the machine hardly moves); bar: at least 1.7x (best against
+      best) on a machine with 2 free cores. Beside it: the CPU time of both (the cost of parallelism), the
+      parent's own CPU, and the machine's own ceiling, what two processes of pure
       arithmetic gain over one right then (2.0 when two cores are free, less when other work runs);
   (2) memory: peak RSS of the whole process tree (parent and workers, summed; sampled from /proc every
       20 ms) of a 20,000-page batch against a 1,000-page batch, both ``--jobs 2``; bar: at most 1.3x.
@@ -16,7 +18,7 @@ beside the checkout, the shared corpus: each page that parses is linked (or copi
 the batch has the size asked for. Output goes to /dev/null. This is a measurement, not a test: it exits
 non-zero only when it cannot measure, never because a bar is missed.
 
-    .venv/bin/python benchmarks/batch.py [--pages 5000] [--small 1000] [--large 20000] [--repeat 3] [--json]
+    .venv/bin/python benchmarks/batch.py [--pages 5000] [--small 1000] [--large 20000] [--repeat 5] [--json]
 """
 
 from __future__ import annotations
@@ -114,15 +116,17 @@ def _tree_rss(root: int) -> int:
 def run_measured(args: list[str]) -> dict[str, float]:
     """Run the command line; wall seconds, CPU seconds of the tree, peak tree RSS (sampled), exit code."""
     peak = 0
+    parent_cpu = 0.0
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen([str(EXE), *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, parent_cpu
         while not stop.is_set():
             peak = max(peak, _tree_rss(process.pid))
+            parent_cpu = max(parent_cpu, _own_cpu(process.pid))
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -137,7 +141,19 @@ def run_measured(args: list[str]) -> dict[str, float]:
         sampler.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"allris-parse {' '.join(args)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
-    return {"seconds": elapsed, "cpu": cpu, "peak_rss": float(peak), "exit_code": float(process.returncode)}
+    return {"seconds": elapsed, "cpu": cpu, "parent_cpu": parent_cpu, "peak_rss": float(peak),
+            "exit_code": float(process.returncode)}
+
+
+def _own_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` itself (all its threads, not its children), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:  # noqa: PTH123
+            stat = handle.read()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(b")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 # --- the three measurements --------------------------------------------------------------------------
@@ -169,26 +185,61 @@ def machine_speedup(repeat: int = 3, n: int = 8_000_000) -> float:
     return statistics.median(ratios)
 
 
+def workload_ceiling(batch: Path) -> tuple[float, float]:
+    """What two independent ``--jobs 1`` runs of the batch at once gain over one alone: the ceiling of
+    this very workload on this machine (shared caches and memory bandwidth included, no pool involved).
+    Returns that ratio and the CPU the pair cost against twice the single run (their contention)."""
+    args = [str(EXE), "parse", str(batch), "-f", "jsonl", "-q", "--jobs", "1"]
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(args, stdout=subprocess.DEVNULL, check=False)
+    single = time.perf_counter() - started
+    middle = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    pair = [subprocess.Popen(args, stdout=subprocess.DEVNULL) for _ in range(2)]
+    for process in pair:
+        process.wait()
+    both = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_single = middle.ru_utime - usage.ru_utime + middle.ru_stime - usage.ru_stime
+    cpu_pair = after.ru_utime - middle.ru_utime + after.ru_stime - middle.ru_stime
+    return 2 * single / both, cpu_pair / (2 * cpu_single) - 1
+
+
 def throughput(batch: Path, count: int, repeat: int) -> dict[str, Any]:
     runs: dict[int, list[float]] = {1: [], 2: []}
     cpu: dict[int, list[float]] = {1: [], 2: []}
+    parent_cpu: dict[int, list[float]] = {1: [], 2: []}
+    pair_ratios = []
     before = machine_speedup()
-    for _ in range(repeat):
-        for jobs in (1, 2):  # interleaved: load on the machine hits both alike
+    workload_before = workload_ceiling(batch)
+    for round_ in range(repeat):
+        # interleaved, and in alternating order: load on the machine hits both alike; each neighbouring
+        # pair gives one ratio, whose median shrugs off a run that another process slowed down
+        for jobs in (1, 2) if round_ % 2 == 0 else (2, 1):
             measured = run_measured(["parse", str(batch), "-f", "jsonl", "-q", "--jobs", str(jobs)])
             runs[jobs].append(measured["seconds"])
             cpu[jobs].append(measured["cpu"])
+            parent_cpu[jobs].append(measured["parent_cpu"])
+        pair_ratios.append(runs[1][-1] / runs[2][-1])
     best = {jobs: min(times) for jobs, times in runs.items()}
     return {
         "pages": count, "cores": os.cpu_count(),
         "machine_speedup_before": before, "machine_speedup_after": machine_speedup(),
+        "workload_ceiling_before": workload_before[0], "workload_contention_before": workload_before[1],
+        "workload_ceiling_after": (workload_after := workload_ceiling(batch))[0],
+        "workload_contention_after": workload_after[1],
         "jobs1_cpu_seconds": cpu[1], "jobs2_cpu_seconds": cpu[2],
+        "jobs2_parent_cpu_seconds": parent_cpu[2],
         # CPU the parallel run costs beyond the serial one (process start, pickling, the parent's loop)
         "cpu_overhead": min(cpu[2]) / min(cpu[1]) - 1,
+        "cpu_overhead_median": statistics.median(cpu[2]) / statistics.median(cpu[1]) - 1,
         "jobs1_seconds": runs[1], "jobs2_seconds": runs[2],
         "jobs1_pages_per_s": count / best[1], "jobs2_pages_per_s": count / best[2],
         "speedup": best[1] / best[2],
         "speedup_median": statistics.median(runs[1]) / statistics.median(runs[2]),
+        "speedup_pairs": pair_ratios,
+        "speedup_pairs_median": statistics.median(pair_ratios),
     }
 
 
@@ -225,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=5000, help="throughput batch size (default 5000)")
     parser.add_argument("--small", type=int, default=1000, help="small memory batch (default 1000)")
     parser.add_argument("--large", type=int, default=20000, help="large memory batch (default 20000)")
-    parser.add_argument("--repeat", type=int, default=3, help="throughput runs per --jobs value (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="throughput runs per --jobs value (default 5)")
     parser.add_argument("--starts", type=int, default=10, help="start-up runs per command (default 10)")
     parser.add_argument("--skip", action="append", default=[], choices=["throughput", "memory", "startup"])
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
@@ -263,15 +314,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         t = results["throughput"]
         verdict = "ok" if t["speedup"] >= BARS["speedup"] else "MISSED"
         print(f"throughput ({t['pages']} pages, {t['cores']} cores): --jobs 1 {t['jobs1_pages_per_s']:.0f} pages/s, "
-              f"--jobs 2 {t['jobs2_pages_per_s']:.0f} pages/s; speedup {t['speedup']:.2f}x best, "
-              f"{t['speedup_median']:.2f}x median  [bar >= {BARS['speedup']}x: {verdict}]")
+              f"--jobs 2 {t['jobs2_pages_per_s']:.0f} pages/s; speedup {t['speedup']:.2f}x best against best  "
+              f"[bar >= {BARS['speedup']}x: {verdict}]")
+        print("  speedup of neighbouring runs: " + ", ".join(f"{r:.2f}" for r in t["speedup_pairs"])
+              + f"; median {t['speedup_pairs_median']:.2f}x; median against median {t['speedup_median']:.2f}x")
         print("  wall runs --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_seconds"])
               + " s; --jobs 2: " + ", ".join(f"{s:.2f}" for s in t["jobs2_seconds"]) + " s")
         print("  CPU of the process tree --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_cpu_seconds"])
               + " s; --jobs 2: " + ", ".join(f"{s:.2f}" for s in t["jobs2_cpu_seconds"])
-              + f" s; parallel CPU overhead {t['cpu_overhead']:+.1%} (best against best)")
+              + f" s; parallel CPU overhead {t['cpu_overhead']:+.1%} best against best, "
+              f"{t['cpu_overhead_median']:+.1%} median against median")
+        print("  CPU of the --jobs 2 parent alone (start-up, reading the list, writing): "
+              + ", ".join(f"{s:.2f}" for s in t["jobs2_parent_cpu_seconds"]) + " s")
         print(f"  the machine's own ceiling (2 processes of pure arithmetic vs 1, now): "
               f"{t['machine_speedup_before']:.2f}x before, {t['machine_speedup_after']:.2f}x after")
+        print(f"  this workload's ceiling (2 independent --jobs 1 runs at once vs 1 alone, no pool): "
+              f"{t['workload_ceiling_before']:.2f}x before, {t['workload_ceiling_after']:.2f}x after; the pair's "
+              f"CPU against 2x one alone {t['workload_contention_before']:+.1%}, "
+              f"{t['workload_contention_after']:+.1%} (contention for caches and memory, no pool involved)")
     if "memory" in results:
         m = results["memory"]
         verdict = "ok" if m["memory_ratio"] <= BARS["memory_ratio"] else "MISSED"
