@@ -18,8 +18,10 @@ Archives are hostile input as often as not, so:
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -85,7 +87,7 @@ class Input:
             from allris_parse.fetch import fetch_page  # httpx is imported only when a URL is given
 
             return fetch_page(self.url, max_bytes=MAX_INPUT_BYTES)
-        return read_file(Path(self.path))
+        return read_file(self.path)
 
     @property
     def mtime(self) -> float | None:
@@ -98,12 +100,16 @@ class Input:
             return None
 
 
-def read_file(path: Path) -> bytes:
-    """A page file's bytes, refused before reading when it is larger than :data:`MAX_INPUT_BYTES`."""
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise InputError(f"input too large: {size:,} bytes (limit {MAX_INPUT_BYTES:,})")
-    return path.read_bytes()
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """A page file's bytes, refused before reading when it is larger than :data:`MAX_INPUT_BYTES`.
+
+    One open, its ``fstat`` and one read (no ``Path`` object, no second lookup of the name): a batch reads
+    tens of thousands of files."""
+    with open(_os_name(os.fspath(path)), "rb", buffering=0) as handle:  # noqa: PTH123 - a str, opened once
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(f"input too large: {size:,} bytes (limit {MAX_INPUT_BYTES:,})")
+        return handle.readall()
 
 
 def read_capped(stream: Readable, limit: int, what: str = "input") -> bytes:
@@ -354,19 +360,47 @@ def _is_fetch_archive(directory: Path) -> bool:
     return is_archive(directory)
 
 
+#: ``errno`` values for which a missing file is simply not there (as :meth:`pathlib.Path.exists` has it);
+#: any other error (a permission denied on the way) is raised.
+_MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+#: Windows errors read as "not there" by pathlib (file, path or name not found, name invalid).
+_WINDOWS_MISSING = frozenset({21, 123, 1921})
+
+
+def _os_name(name: str) -> str:
+    """``name`` as :class:`~pathlib.Path` reads it (``""`` is ``.``, a trailing ``/`` or ``/.`` is dropped,
+    so ``page.html/`` is the file); only names that end so pay for a ``Path`` object."""
+    return name if name and name[-1] not in "/\\." else os.fspath(Path(name))
+
+
+def _mode(argument: str) -> int | None:
+    """The ``st_mode`` of what ``argument`` names (links followed), None where nothing is there: one
+    ``stat`` per argument, with the answers of ``Path(argument).is_dir()`` / ``.exists()``."""
+    try:
+        return os.stat(_os_name(argument)).st_mode  # noqa: PTH116 - a str, no Path object per input
+    except OSError as exc:
+        if exc.errno not in _MISSING_ERRNOS and getattr(exc, "winerror", None) not in _WINDOWS_MISSING:
+            raise
+        return None
+    except ValueError:  # a NUL byte in the name
+        return None
+
+
+
 def _expand_path(argument: str, url: str | None) -> Iterator[Input]:
-    path = Path(argument)
-    if path.is_dir() and _is_fetch_archive(path):  # a fetch/crawl archive: its pages, with their addresses
+    mode = _mode(argument)
+    is_dir = mode is not None and stat.S_ISDIR(mode)
+    if is_dir and _is_fetch_archive(Path(argument)):  # a fetch/crawl archive: its pages, with addresses
         from allris_parse.archive import iter_archive_inputs
 
-        yield from iter_archive_inputs(path)
-    elif path.is_dir():
+        yield from iter_archive_inputs(Path(argument))
+    elif is_dir:
         for page in _walk(argument):  # with a url, the caller makes sure that this is the only page
             if archive_kind(page):
                 yield from _archive_inputs(page, url)
             else:
                 yield Input(page, url, path=page)  # one str for both: 100,000 inputs stay small
-    elif path.exists():
+    elif mode is not None:
         if archive_kind(argument):
             yield from _archive_inputs(argument, url)
         else:
