@@ -25,6 +25,10 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "a gzip file"),
     (b"\xd0\xcf\x11\xe0", "an old Office document"),
 )
+_MAGICS = tuple(magic for magic, _ in _BINARY_MAGIC)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 _SINGLE_BYTE = {"iso8859-1", "cp1252", "ascii"}  # codec names after codecs.lookup()
@@ -81,11 +85,12 @@ def _declared_charset(head: bytes) -> str | None:
 
 
 def _check_not_binary(data: bytes) -> None:
-    for magic, what in _BINARY_MAGIC:
-        if data.startswith(magic):
-            raise InputError(f"binary input: looks like {what}, not an HTML or text page")
+    if data.startswith(_MAGICS):  # one call for all of them; which one only for the message
+        for magic, what in _BINARY_MAGIC:
+            if data.startswith(magic):
+                raise InputError(f"binary input: looks like {what}, not an HTML or text page")
     head = data[:4096]
-    if head.count(b"\x00") > len(head) * _MAX_NUL_SHARE:
+    if b"\x00" in head and head.count(b"\x00") > len(head) * _MAX_NUL_SHARE:
         raise InputError("binary input: NUL bytes in the first 4 KiB")
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > len(head) // 20:
@@ -101,7 +106,9 @@ def decode(data: bytes) -> Decoded:
         count = decoded.text.count("\x00")
         decoded = Decoded(decoded.text.replace("\x00", ""), decoded.encoding,
                           [*decoded.warnings, f"{count} NUL byte{'s' if count > 1 else ''} removed"])
-    if not decoded.text.strip():  # also a bare BOM, UTF-16 spaces, or only no-break spaces
+    # also a bare BOM, UTF-16 spaces, or only no-break spaces; isspace() stops at the first other character
+    # where strip() copies the whole text
+    if not decoded.text or decoded.text.isspace():
         raise InputError("empty input")
     return decoded
 
@@ -120,17 +127,18 @@ def _ascii_compatible(codec: str) -> bool:
 def _decode(data: bytes) -> Decoded:
     if not data or data.isspace():
         raise InputError("empty input")
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                      (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(name, "allris-cp1252" if name == "utf-8" else "replace"), name)
+    if data.startswith(_BOM_STARTS):  # one call for all of them; which one only where there is one
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                return Decoded(data[len(bom):].decode(name, "allris-cp1252" if name == "utf-8" else "replace"), name)
     _check_not_binary(data)
-    declared = _declared_charset(data[:2048])
-    warnings: list[str] = []
     try:
         return Decoded(data.decode("utf-8"), "utf-8", codec="utf-8")
     except UnicodeDecodeError:
         pass
+    # The declared charset only matters where the bytes are not UTF-8 (a UTF-8 page never reads it).
+    declared = _declared_charset(data[:2048])
+    warnings: list[str] = []
     if declared and declared not in _SINGLE_BYTE and declared != "utf-8":
         try:
             if _ascii_compatible(declared):

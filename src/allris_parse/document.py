@@ -47,6 +47,9 @@ _TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODE
                               re.IGNORECASE)
 
 
+#: A line of a classic text rendering that starts with one of its labels.
+_CLASSIC_TEXT_LABEL = re.compile(r"^(?:Betreff|Status|Gremium|TOP):", re.MULTILINE)
+_WICKET_BASE_URL = re.compile(r"Wicket\.Ajax\.baseUrl=\"([a-z0-9_]+)")
 _AJAX_RESPONSE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<ajax-response\b", re.IGNORECASE)
 _AJAX_COMPONENT = re.compile(r"<component\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</component>", re.DOTALL | re.IGNORECASE)
 
@@ -193,13 +196,13 @@ def _detect_html(doc: Document) -> None:
     else:
         generator = " ".join(strings(_GENERATOR, root))
         allris = _by_id(root, "allris")
-        is_allris4 = "Version 4" in generator or "Wicket" in doc.text[:20000]
+        is_allris4 = "Version 4" in generator or doc.text.find("Wicket", 0, 20000) >= 0  # no copy of the head
         if allris is not None and not is_allris4 and _first_token(allris.get("class")):
             doc.flavour = "responsive"
             doc.page_type = _first_token(allris.get("class"))
         elif is_allris4 or allris is not None:
             doc.flavour = "allris4"
-            base = re.search(r"Wicket\.Ajax\.baseUrl=\"([a-z0-9_]+)", doc.text)
+            base = _WICKET_BASE_URL.search(doc.text)
             doc.page_type = _first_token(base.group(1)) if base else None
         else:
             region = _by_id(root, "rismain_raw")
@@ -224,7 +227,7 @@ def _type_from_markers(region: lxml.html.HtmlElement) -> str | None:
 
 
 def _detect_text(doc: Document) -> None:
-    head = [line.strip() for line in doc.lines[:80] if line.strip()]
+    head = [stripped for line in doc.lines[:80] if (stripped := line.strip())]
     for line in head:
         if line in labels.TEXT_PAGE_TITLES:
             doc.page_type = labels.TEXT_PAGE_TITLES[line]
@@ -241,7 +244,7 @@ def _detect_text(doc: Document) -> None:
 
 def _text_flavour(head: list[str]) -> Flavour:
     joined = "\n".join(head)
-    if re.search(r"^(Betreff|Status|Gremium|TOP):", joined, re.MULTILINE) or "Beratungsfolge:" in joined:
+    if "Beratungsfolge:" in joined or _CLASSIC_TEXT_LABEL.search(joined):
         return "classic"
     if "Reduzieren" in head or "Grunddaten" in head:
         return "allris4"
