@@ -20,7 +20,14 @@ def extract(doc: Document) -> Paper:
     paper.checkboxes = reading.checkboxes
     paper.finance = reading.finance
     paper.accessibility = reading.accessibility
-    paper.sections = [Section(heading=s.heading, text=cleaned) for s in paper.sections
-                      if (cleaned := denoise_text(s.text))]
+    paper.sections = [_with_text(s, cleaned) for s in paper.sections if (cleaned := denoise_text(s.text))]
     paper.warnings = [*doc.warnings, *paper.warnings, *reading.warnings]
     return paper
+
+
+def _with_text(section: Section, text: str) -> Section:
+    """The section with this text: itself where the text is unchanged (no second validation), else changed
+    in place (the extractors' sections are this record's own)."""
+    if section.text != text:
+        section.text = text
+    return section
