@@ -42,7 +42,8 @@ _LOOKS_LIKE_HTML = re.compile(r"<(?:!doctype|html|head|body|div|table|\?xml|meta
 _BY_ID = etree.XPath("id($name)")
 _TEXT_NODES = etree.XPath("//text()")
 _GENERATOR = etree.XPath("/html/head/meta[@name='description']/@content")
-_PAGE_MARKERS = tuple((page_type, etree.XPath(xpath)) for page_type, xpath in labels.HTML_PAGE_MARKERS)
+_PAGE_MARKERS = tuple((page_type, etree.XPath(xpath), labels.HTML_PAGE_MARKER_HINTS.get(page_type))
+                      for page_type, xpath in labels.HTML_PAGE_MARKERS)
 _TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODES) + r")(?:_[a-z])?(?![a-z0-9])",
                               re.IGNORECASE)
 
@@ -210,7 +211,8 @@ def _detect_html(doc: Document) -> None:
             if region is not None:
                 doc.flavour = "classic"
     if doc.page_type is None:
-        doc.page_type = _type_from_markers(region if region is not None else root) or _type_from_address(doc)
+        doc.page_type = (_type_from_markers(region if region is not None else root, doc.text)
+                         or _type_from_address(doc))
 
 
 def _by_id(root: lxml.html.HtmlElement, element_id: str) -> lxml.html.HtmlElement | None:
@@ -219,8 +221,10 @@ def _by_id(root: lxml.html.HtmlElement, element_id: str) -> lxml.html.HtmlElemen
     return found[0] if found else None
 
 
-def _type_from_markers(region: lxml.html.HtmlElement) -> str | None:
-    for page_type, xpath in _PAGE_MARKERS:
+def _type_from_markers(region: lxml.html.HtmlElement, text: str) -> str | None:
+    for page_type, xpath, hints in _PAGE_MARKERS:
+        if hints is not None and not any(hint in text for hint in hints):
+            continue  # no walk over the tree for a marker whose attribute values the page does not hold
         if xpath(region):
             return page_type
     return None

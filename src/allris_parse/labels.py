@@ -26,6 +26,14 @@ HTML_PAGE_MARKERS: tuple[tuple[str, str], ...] = (
     ("to020", ".//a[@name='allrisWP' or @name='allrisBS' or @name='allrisAE']"),
     ("to010", ".//table[contains(concat(' ', @class, ' '), ' tl1 ')] | .//table[contains(@class, 'toTable')]"),
 )
+#: Attribute values one of which a page's text holds where the marker of that page type can match: the
+#: search of the text (in C) spares the marker's walks over the tree on pages that lack them all.
+HTML_PAGE_MARKER_HINTS: dict[str, tuple[str, ...]] = {
+    "si010": ("calenderView",),
+    "vo020": ("vobetreff", "allrisBV", "allrisSV", "kb1"),
+    "to020": ("allrisWP", "allrisBS", "allrisAE"),
+    "to010": ("tl1", "toTable"),
+}
 
 #: Title lines of text renderings ("ALLRIS - Vorlage") and what they mean.
 TEXT_PAGE_TITLES: dict[str, str] = {
