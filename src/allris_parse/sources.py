@@ -128,6 +128,8 @@ def is_url(argument: str) -> bool:
 def archive_kind(name: str) -> str | None:
     """``zip``, ``tar``, ``tar.gz`` or ``gz`` for an archive's file name, None for anything else."""
     lower = name.lower()
+    if not lower.endswith(ARCHIVE_SUFFIXES):  # one call in C for the common case: a page, no archive
+        return None
     for suffix in ARCHIVE_SUFFIXES:
         if lower.endswith(suffix):
             return "tar.gz" if suffix == ".tgz" else suffix[1:]
