@@ -103,13 +103,23 @@ class Input:
 def read_file(path: str | os.PathLike[str]) -> bytes:
     """A page file's bytes, refused before reading when it is larger than :data:`MAX_INPUT_BYTES`.
 
-    One open, its ``fstat`` and one read (no ``Path`` object, no second lookup of the name): a batch reads
-    tens of thousands of files."""
-    with open(_os_name(os.fspath(path)), "rb", buffering=0) as handle:  # noqa: PTH123 - a str, opened once
-        size = os.fstat(handle.fileno()).st_size
+    One open, one ``fstat``, a read of the whole file and one more that finds its end (as ``readall()``
+    would, without ``open()``'s own ``fstat``s and ``lseek``): a batch reads tens of thousands of files."""
+    fd = os.open(_os_name(os.fspath(path)), os.O_RDONLY | _O_BINARY)  # not inherited (PEP 446)
+    try:
+        size = os.fstat(fd).st_size
         if size > MAX_INPUT_BYTES:
             raise InputError(f"input too large: {size:,} bytes (limit {MAX_INPUT_BYTES:,})")
-        return handle.readall()
+        chunks = [os.read(fd, size + 1 if size else _READ_CHUNK)]  # size 0: a pipe or /proc file, read on
+        while chunks[-1]:
+            chunks.append(os.read(fd, _READ_CHUNK))
+        return chunks[0] if len(chunks) == 2 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_READ_CHUNK = 1 << 16
 
 
 def read_capped(stream: Readable, limit: int, what: str = "input") -> bytes:
