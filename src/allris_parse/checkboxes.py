@@ -164,6 +164,11 @@ def _line_tokens(raw: str, out: list[_Token], may_hold_glyph: bool = True) -> No
     if TICKED not in text and EMPTY not in text:
         out.append(text)
         return
+    _glyph_tokens(text, out)
+
+
+def _glyph_tokens(text: str, out: list[_Token]) -> None:
+    """The tokens of a cleaned line that holds a box glyph."""
     parts = [p.strip() for p in _GLYPH_SPLIT.split(text)]
     # parts alternate: text, glyph, text, glyph, ..., text
     texts, glyphs = parts[0::2], parts[1::2]
@@ -328,9 +333,16 @@ def _read_tokens(tokens: Iterable[_Token]) -> _Reading:
                 pending = token.ticked
             continue
         text = token
-        key = text.lower()  # not casefold(): that turns ß into ss
         # "İ" lower-cases to two characters: there the cheap test proves nothing
         maybe = _LINE_START is None or _LINE_START.match(text) is not None or "\u0130" in text
+        if pending is None and not maybe:  # prose after no box: only the last two branches below can apply
+            if group.kind and group.label and _OPTION_KINDS.kind(text.lower(), False):
+                if group.label not in reading.unboxed:
+                    reading.unboxed.append(group.label)
+            else:
+                group = new_group(_label(text) if len(text) <= MAX_LABEL else None, None)
+            continue
+        key = text.lower()  # not casefold(): that turns ß into ss
         # the option kind is looked up only where it is used
         if isinstance(pending, bool):
             group.options.append(_option(text, pending, True, _OPTION_KINDS.kind(key, maybe)))
@@ -580,6 +592,7 @@ def read_lines(lines: Sequence[str]) -> FormReading:
         return FormReading()
     tokens: list[_Token] = []
     glyph_page = any(char in joined for char in _BOX_CHARS)  # else no line needs the glyph test
+    noise_lines, noise_start = labels.NOISE_LINES, _NOISE_START
     for line in lines:
         if not line.strip(_BLANK):  # most lines of a form are empty cells: _line_tokens's first test, inline
             if "\u00a0" in line:
@@ -587,8 +600,19 @@ def read_lines(lines: Sequence[str]) -> FormReading:
         elif line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
             for cell in line.strip().strip("|").split("|"):
                 _line_tokens(cell, tokens, glyph_page)
-        else:
-            _line_tokens(line, tokens, glyph_page)
+        else:  # _line_tokens inline, past its blank test
+            text = clean_inline(line.translate(_GLYPH_TRANSLATION) if glyph_page and _BOX_CHAR.search(line) else line)
+            if "[" in text:
+                for pattern, glyph in BRACKET_BOXES:
+                    text = pattern.sub(glyph, text)
+            if text in TICK_LINES:
+                tokens.append(_BOX_TICKED)
+            elif text in noise_lines or noise_start(text) is not None:
+                tokens.append(_BREAK)
+            elif TICKED not in text and EMPTY not in text:
+                tokens.append(text)
+            else:
+                _glyph_tokens(text, tokens)
     return _form_reading(tokens)
 
 
