@@ -213,8 +213,25 @@ def scan_row(row: HtmlElement, cells: list[HtmlElement], children: list[HtmlElem
     """
     scan = RowScan()
     if cells == children:  # every child a cell, all of them read: the common case
-        wanted = [True] * len(children)
-    elif all(c.tag == "td" for c in children) and _in_page_order(cells, children):
+        # no walk over the cells (most rows have many, few of them hold anything): a link's or form's
+        # cell is the row's child above it, found from the node (mostly its parent)
+        for node in row.iter(*_SCAN_TAGS):
+            tag = node.tag
+            if tag == "input":
+                _scan_input(scan, node)
+            elif tag == "span":
+                if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
+                    scan.notes.append(node)
+            else:
+                owner = node.getparent()
+                while (parent := owner.getparent()) is not row:
+                    owner = parent
+                if tag == "a":
+                    _scan_link(scan, owner, node)
+                else:
+                    scan.busy_cells.add(id(owner))
+        return scan
+    if all(c.tag == "td" for c in children) and _in_page_order(cells, children):
         chosen = {id(c) for c in cells}
         wanted = [id(c) in chosen for c in children]
     else:
@@ -310,6 +327,8 @@ def _scan_input(scan: RowScan, node: HtmlElement) -> None:
 
 def title_and_note(cell: HtmlElement, notes: list[HtmlElement]) -> tuple[str | None, str | None]:
     """A Betreff cell's text without its Zusatzinfo, and the Zusatzinfo."""
+    if not notes:  # most rows: no note to find or split off
+        return text(cell) or None, None
     own = [n for n in notes if any(a is cell for a in n.iterancestors("td"))]
     note = " ".join(t for n in own if (t := text(n))) if own else ""
     title, note_text = split_note(text(cell), note)
