@@ -101,11 +101,30 @@ def entry(number: str, title: str | None, *, note: str | None = None, paper_refe
           paper_id: int | None = None, agenda_item_id: int | None = None, result: str | None = None,
           role: str | None = None) -> AgendaEntry:
     """One agenda item from its parts as shown."""
-    shown, normalized = result_of(result)
-    return AgendaEntry(number=number, title=title or None, public=public_of(number),
-                       paper_reference=paper_reference or None, paper_id=paper_id,
-                       agenda_item_id=agenda_item_id, result=shown, result_normalized=normalized,
-                       note=note or None, role=role or None)
+    # only the fields with a value are passed (the others keep their default None): validating fewer
+    # arguments costs less, and most rows have no paper, result, note or role
+    values: dict[str, object] = {"number": number}
+    if title:
+        values["title"] = title
+    if (public := public_of(number)) is not None:
+        values["public"] = public
+    if paper_reference:
+        values["paper_reference"] = paper_reference
+    if paper_id is not None:
+        values["paper_id"] = paper_id
+    if agenda_item_id is not None:
+        values["agenda_item_id"] = agenda_item_id
+    if result:
+        shown, normalized = _result_of(result)
+        if shown is not None:
+            values["result"] = shown
+        if normalized is not None:
+            values["result_normalized"] = normalized
+    if note:
+        values["note"] = note
+    if role:
+        values["role"] = role
+    return AgendaEntry(**values)
 
 
 def split_note(text: str, note: str) -> tuple[str, str | None]:
