@@ -507,9 +507,13 @@ def _classic_sections(lines: list[str], headings: list[str], paper: Paper) -> No
         if section := _section(heading, current):
             paper.sections.append(section)
 
+    plain = "" not in wanted  # then a line without a colon is body text: no key to look up
     for line in lines:
+        if plain and ":" not in line:
+            current.append(line)
+            continue
         label, _, rest = line.partition(":")
-        key = labels.label_key(label) if rest is not None and ":" in line else ""
+        key = labels.label_key(label) if ":" in line else ""
         if key in wanted and key not in used:
             flush()
             used.add(key)
