@@ -104,8 +104,9 @@ def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
         if el.tag == "a":
             if link is None:
                 match = _PERSON_HREF.search(el.get("href") or "")
-                if match:
+                if match:  # the link's id wins over any form's: nothing after it is read
                     link, person_id = el, int(match[1])
+                    break
         elif form_id is None and el.get("name") == labels.PERSON_ID:
             value = (el.get("value") or "").strip()
             form_id = int(value) if value.isdecimal() else None
@@ -122,10 +123,21 @@ def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
         if org_link is not None:
             href = org_link.get("href")
             organization_id = query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID)
-    start, end = cells.get("start_date"), cells.get("end_date")
-    return Membership(
-        name=name, role=role, party=first_text(cells.get("party")),
-        start_date=parse_date(first_text(start)) if start else None,
-        end_date=parse_date(first_text(end)) if end else None,
-        person_id=person_id, organization=first_text(organization_cells), organization_id=organization_id,
-    )
+    # only the fields with a value are passed (the others keep their default None): validating fewer
+    # arguments costs less, and most rosters show no dates, party or organization
+    values: dict[str, object] = {"name": name}
+    if role is not None:
+        values["role"] = role
+    if (party := first_text(cells.get("party"))) is not None:
+        values["party"] = party
+    if (start := cells.get("start_date")) and (start_date := parse_date(first_text(start))) is not None:
+        values["start_date"] = start_date
+    if (end := cells.get("end_date")) and (end_date := parse_date(first_text(end))) is not None:
+        values["end_date"] = end_date
+    if person_id is not None:
+        values["person_id"] = person_id
+    if (organization := first_text(organization_cells)) is not None:
+        values["organization"] = organization
+    if organization_id is not None:
+        values["organization_id"] = organization_id
+    return Membership(**values)
