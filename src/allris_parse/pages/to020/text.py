@@ -48,10 +48,29 @@ class _Header:
         self.fields.setdefault(name, value)
 
 
+def _first_letters(keys: frozenset[str] | set[str]) -> frozenset[str] | None:
+    """The first characters of ``keys``; None where the empty key is one of them (see _has_key)."""
+    return None if "" in keys else frozenset(key[0] for key in keys)
+
+
+def _has_key(line: str, keys: frozenset[str] | set[str], firsts: frozenset[str] | None) -> bool:
+    """``labels.label_key(line) in keys``, with a look at the first character before: a label key that is
+    not empty starts with the case fold of the line's first non-space character (casefold() folds each
+    character on its own, the key's other steps only drop spaces and the colons at the end)."""
+    head = line.lstrip()[:1]
+    if firsts is not None and head and head.casefold()[0] not in firsts:
+        return False
+    return labels.label_key(line) in keys
+
+
+_HEADING_FIRSTS = _first_letters(labels.AGENDA_ITEM_SECTION_HEADINGS)
+_NON_TEXT_FIRSTS = _first_letters(labels.NON_TEXT_SECTIONS)
+
+
 def _is_section_heading(line: str) -> bool:
     if "|" in line:  # the separator regex scans the whole line: only where a separator can be
         line = labels.TRAILING_CELL_SEPARATOR.sub("", line)
-    return labels.label_key(line) in labels.AGENDA_ITEM_SECTION_HEADINGS
+    return _has_key(line, labels.AGENDA_ITEM_SECTION_HEADINGS, _HEADING_FIRSTS)
 
 
 def _label_pairs(line: str) -> list[tuple[str, str]]:
@@ -123,7 +142,7 @@ def _read_header(lines: list[str], start: int, item: Draft, header: _Header) -> 
         if _is_section_heading(line) and not line.endswith(":") and header.pending is None:
             header.body_start = index
             return
-        if header.in_paper_block or labels.label_key(line) in labels.NON_TEXT_SECTIONS:
+        if header.in_paper_block or _has_key(line, labels.NON_TEXT_SECTIONS, _NON_TEXT_FIRSTS):
             continue
         dash = labels.DASH_ITEM_LINE.match(line)
         text = dash["text"] if dash else line
