@@ -370,7 +370,7 @@ def _classic(lines: list[str], paper: Paper) -> bool:
         index += 1
         if line == "Beratungsfolge:" or line.startswith("Beratungsfolge:"):
             break
-        if labels.label_key(line) in labels.TEXT_TWO_COLUMN_MARKERS:
+        if _is_two_column_marker(line):
             two_columns = True
             continue
         for label, value in _split_glued(line):
@@ -397,6 +397,20 @@ def _classic(lines: list[str], paper: Paper) -> bool:
             index += 1
     _classic_sections(lines[index:], headings, paper)
     return False
+
+
+_TWO_COLUMN_FIRSTS = frozenset(key[0] for key in labels.TEXT_TWO_COLUMN_MARKERS if key)
+
+
+def _is_two_column_marker(line: str) -> bool:
+    """``labels.label_key(line) in labels.TEXT_TWO_COLUMN_MARKERS``, with a look at the first character
+    before: a label key that is not empty starts with the case fold of the line's first non-space
+    character (casefold() folds each character on its own; the key's other steps drop spaces and the
+    colons at the end)."""
+    head = line.lstrip()[:1]
+    if head and "" not in labels.TEXT_TWO_COLUMN_MARKERS and head.casefold()[0] not in _TWO_COLUMN_FIRSTS:
+        return False
+    return labels.label_key(line) in labels.TEXT_TWO_COLUMN_MARKERS
 
 
 def _looks_like_index(lines: list[str], index: int) -> bool:
