@@ -59,7 +59,8 @@ def extract(doc: Document) -> Meeting:
     meeting.documents = _documents(right_columns)
     object_id = common.object_id(doc.text)
     own_links: list[int | None] | None = [] if object_id is None else None
-    meeting.agenda_items = [item for row in _rows(tables) if (item := _item(row, own_links))]
+    rows = common.unique_rows(tables, _is_agenda_row)
+    meeting.agenda_items = [item for row in rows if (item := _item(row, own_links))]
     if own_links is not None:
         own_links.extend(_form_meeting_ids(right_columns))
     meeting.meeting_id = common.meeting_id(object_id, own_links)
@@ -71,25 +72,9 @@ def _has_class(value: str | None, name: str) -> bool:
     return value is not None and name in value and name in value.split()
 
 
-def _rows(tables: list[HtmlElement]) -> list[HtmlElement]:
-    if len(tables) == 1:  # the common case: no row can come twice
-        return [tr for tr in tables[0].iter("tr") if _is_agenda_row(tr.get("class"))]
-    rows: list[HtmlElement] = []
-    seen: set[int] = set()
-    visited: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
-    for table in tables:
-        for tr in table.iter("tr"):
-            if id(tr) in seen:
-                continue
-            seen.add(id(tr))
-            visited.append(tr)
-            if _is_agenda_row(tr.get("class")):
-                rows.append(tr)
-    return rows
-
-
-def _is_agenda_row(value: str | None) -> bool:
-    """A ``class`` value naming an agenda row class (most are exactly one of them)."""
+def _is_agenda_row(row: HtmlElement) -> bool:
+    """A row whose ``class`` names an agenda row class (most are exactly one of them)."""
+    value = row.get("class")
     if not value:
         return False
     if value in labels.CLASSIC_AGENDA_ROW_CLASSES:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 from urllib.parse import urlencode
 
 from lxml.html import HtmlElement
@@ -220,78 +220,36 @@ class RowScan:
 
 
 _SCAN_TAGS = ("a", "input", "span", "form")
-_ROW_SCAN_TAGS = ("td", *_SCAN_TAGS)
 
 
 def scan_row(row: HtmlElement, cells: list[HtmlElement], children: list[HtmlElement]) -> RowScan:
     """Walk the links, inputs and spans of a row's ``cells`` once (no XPath per row).
 
-    ``children`` are the row's child elements. Where all of them are cells and ``cells`` come in page
-    order, one ``iter()`` over the row does it (nested cells stay with their outer cell); otherwise each
-    cell is walked on its own, in the order given.
+    ``children`` are the row's child elements. Where every child is a cell to read, one ``iter()`` over
+    the row does it (a link's or form's cell is the row child above it); otherwise each cell is walked.
     """
     scan = RowScan()
-    if cells == children:  # every child a cell, all of them read: the common case
-        # no walk over the cells (most rows have many, few of them hold anything): a link's or form's
-        # cell is the row's child above it, found from the node (mostly its parent)
+    if cells == children:  # the common case; most cells hold nothing, so the nodes are walked, not cells
         for node in row.iter(*_SCAN_TAGS):
-            tag = node.tag
-            if tag == "input":
-                _scan_input(scan, node)
-            elif tag == "span":
-                if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
-                    scan.notes.append(node)
-            else:
-                owner = node.getparent()
-                while (parent := owner.getparent()) is not row:
-                    owner = parent
-                if tag == "a":
-                    _scan_link(scan, owner, node)
-                else:
-                    scan.busy_cells.add(id(owner))
+            _scan_node(scan, _row_child_above(row, node) if node.tag in ("a", "form") else row, node)
         return scan
-    if all(c.tag == "td" for c in children) and _in_page_order(cells, children):
-        chosen = {id(c) for c in cells}
-        wanted = [id(c) in chosen for c in children]
-    else:
-        for each in cells:
-            for node in each.iter(*_SCAN_TAGS):
-                _scan_node(scan, each, node)
-        return scan
-    # the row's own cells come in page order: the next one is told by identity, nested cells are not it
-    index = 0
-    following: HtmlElement | None = children[0] if children else None
-    cell: HtmlElement | None = None
-    for node in row.iter(*_ROW_SCAN_TAGS):
-        tag = node.tag
-        if tag == "td":
-            if node is following:
-                cell = node if wanted[index] else None
-                index += 1
-                following = children[index] if index < len(children) else None
-        elif cell is None:
-            continue
-        elif tag == "a":
-            _scan_link(scan, cell, node)
-        elif tag == "input":
-            _scan_input(scan, node)
-        elif tag == "span":
-            if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
-                scan.notes.append(node)
-        else:
-            scan.busy_cells.add(id(cell))
+    for each in cells:
+        for node in each.iter(*_SCAN_TAGS):
+            _scan_node(scan, each, node)
     return scan
+
+
+def _row_child_above(row: HtmlElement, node: HtmlElement) -> HtmlElement:
+    """The child of ``row`` that holds ``node`` (mostly its parent)."""
+    owner = node.getparent()
+    while (parent := owner.getparent()) is not row:
+        owner = parent
+    return owner
 
 
 def _has_note_class(node: HtmlElement) -> bool:
     value = node.get("class")
     return bool(value) and labels.AGENDA_NOTE_CLASS in value and labels.AGENDA_NOTE_CLASS in value.split()
-
-
-def _in_page_order(cells: list[HtmlElement], children: list[HtmlElement]) -> bool:
-    position = {id(c): i for i, c in enumerate(children)}
-    indexes = [position.get(id(c), -1) for c in cells]
-    return all(i >= 0 for i in indexes) and all(a < b for a, b in pairwise(indexes))
 
 
 def _scan_node(scan: RowScan, cell: HtmlElement, node: HtmlElement) -> None:
@@ -352,3 +310,21 @@ def title_and_note(cell: HtmlElement, notes: list[HtmlElement]) -> tuple[str | N
     note = " ".join(t for n in own if (t := text(n))) if own else ""
     title, note_text = split_note(text(cell), note)
     return title or None, note_text
+
+
+def unique_rows(tables: list[HtmlElement], keep: Callable[[HtmlElement], bool]) -> list[HtmlElement]:
+    """The rows of ``tables`` that ``keep`` accepts, each once: nested or doubled tables (a server quirk
+    repeats the opening tag) would otherwise yield a row twice."""
+    if len(tables) == 1:
+        return [tr for tr in tables[0].iter("tr") if keep(tr)]
+    rows: list[HtmlElement] = []
+    seen: set[int] = set()
+    visited: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
+    for table in tables:
+        for tr in table.iter("tr"):
+            if id(tr) not in seen:
+                seen.add(id(tr))
+                visited.append(tr)
+                if keep(tr):
+                    rows.append(tr)
+    return rows

@@ -72,7 +72,8 @@ def extract(doc: Document) -> Meeting:
     meeting.documents = _documents(panels, doc.url)
     object_id = common.object_id(doc.text)
     own_links: list[int | None] | None = [] if object_id is None else None
-    meeting.agenda_items = [item for row in _rows(tables) if (item := _item(row, own_links))]
+    rows = common.unique_rows(tables, _is_agenda_row)
+    meeting.agenda_items = [item for row in rows if (item := _item(row, own_links))]
     title_el = found.get("sibetreff")
     if title_el is not None and own_links is not None:
         own_links.extend(query_int(a.get("href"), "SILFDNR") for a in title_el.iter("a"))
@@ -80,20 +81,9 @@ def extract(doc: Document) -> Meeting:
     return common.finish(meeting)
 
 
-def _rows(tables: list[HtmlElement]) -> list[HtmlElement]:
-    """Rows with a ``td.tonr``, each once (a server quirk doubles the table opening tag)."""
-    rows: list[HtmlElement] = []
-    seen: set[int] = set()
-    visited: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
-    for table in tables:
-        for tr in table.iter("tr"):
-            if id(tr) in seen:
-                continue
-            seen.add(id(tr))
-            visited.append(tr)
-            if any("tonr" in td.get("class", "").split() for td in tr.iterfind("td")):
-                rows.append(tr)
-    return rows
+def _is_agenda_row(row: HtmlElement) -> bool:
+    """A row with a ``td.tonr`` (the TOP number)."""
+    return any("tonr" in td.get("class", "").split() for td in row.iterfind("td"))
 
 
 def _documents(panels: list[HtmlElement], base: str | None) -> list[Attachment]:
