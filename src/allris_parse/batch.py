@@ -242,10 +242,10 @@ def _write(records: Iterator[SupportsJson], output_format: str, output: Path | N
         with writers.atomic_writer(output) as handle:
             return tables.write_flat(rows, handle)
     write = writers.write_json if output_format == "json" else writers.write_jsonl
-    if output is None:  # standard output and atomic_writer translate no newlines (POSIX; Utf8Out checks)
-        return write(records, writers.Utf8Out.wrap(sys.stdout))
+    if output is None:
+        return write(records, sys.stdout)
     with writers.atomic_writer(output) as handle:
-        return write(records, writers.Utf8Out.wrap(handle))
+        return write(records, handle)
 
 
 def _error_line(outcome: Outcome) -> str:
@@ -261,9 +261,7 @@ def run(options: Options) -> int:
         todo = [item for item in options.inputs if not splitter.is_current(item.name, item.mtime)]
     stats = Stats(inputs=len(options.inputs), jobs=options.jobs, skipped=len(options.inputs) - len(todo))
     display = Display(len(todo), quiet=options.quiet)
-    # JSON output takes the records' UTF-8 bytes (no str made and encoded back); --split files take text
-    want: Want = ("record" if options.stream and options.output_format == "csv"
-                  else "json" if splitter is not None else "bytes")
+    want: Want = "record" if options.stream and options.output_format == "csv" else "json"
     interrupted: int | None = None
 
     with contextlib.ExitStack() as stack:
@@ -283,8 +281,6 @@ def run(options: Options) -> int:
                     _note(outcome, display, errors_out, splitter)
                     if outcome.record is not None:
                         yield outcome.record
-                    elif outcome.json_bytes is not None:
-                        yield writers.JsonRecord(outcome.json_bytes)
                     elif outcome.json is not None:
                         yield writers.JsonRecord(outcome.json)
                     display.advance()

@@ -39,8 +39,8 @@ CHUNKS_PER_WORKER = 3
 #: Bytes of archive members read ahead of the workers, at most (a task is always sent, however large).
 MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024
 
-#: What :func:`convert` hands back of each record: its model, its JSON text, or its JSON as UTF-8 bytes.
-Want = Literal["json", "record", "bytes"]
+#: What :func:`convert` hands back of each record: its model, or its JSON text.
+Want = Literal["json", "record"]
 
 
 class Outcome(NamedTuple):
@@ -58,12 +58,11 @@ class Outcome(NamedTuple):
     flavour: str | None = None
     warnings: int = 0
     split_stem: str | None = None
-    json_bytes: bytes | None = None  #: with ``want="bytes"``: ``json`` as UTF-8, never made a str
 
     @property
     def ok(self) -> bool:
         """True where the input gave a record."""
-        return self.record is not None or self.json is not None or self.json_bytes is not None
+        return self.record is not None or self.json is not None
 
 
 def default_jobs() -> int:
@@ -99,14 +98,12 @@ def _finish(outcome: Outcome, want: Want, split: bool = True) -> Outcome:
         return outcome
     try:
         text = record.model_dump_json() if want == "json" else None
-        # model_dump_json() is these bytes decoded: the same serializer with the same (default) options
-        data = record.__pydantic_serializer__.to_json(record) if want == "bytes" else None
         stem = _split_stem(record) if split else None
     except Exception as exc:  # noqa: BLE001 - a record that cannot be written is that input's failure
         return Outcome(outcome.name, error=f"internal error ({type(exc).__name__}: {exc}); please report it",
                        error_type="InternalError")
     return Outcome(outcome.name, record if want == "record" else None, text, None, None, record.kind,
-                   record.source.flavour, len(record.warnings), stem, data)
+                   record.source.flavour, len(record.warnings), stem)
 
 
 def _split_stem(record: Record) -> str:
@@ -204,7 +201,7 @@ def convert(inputs: Iterable[Input], *, jobs: int = 1, want: Want = "record", to
     """Convert inputs, in order, in this process or in ``jobs`` worker processes.
 
     ``want="record"`` keeps each record as its model (``Outcome.record``), ``want="json"`` sends its JSON
-    text instead (``Outcome.json``), ``want="bytes"`` that text as UTF-8 bytes (``Outcome.json_bytes``).
+    text instead (``Outcome.json``).
     ``total`` (the number of inputs, where known) sizes the chunks.
     ``split=False`` skips the ``--split`` file name (``Outcome.split_stem`` stays None).
     """

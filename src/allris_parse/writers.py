@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
-import errno
 import json
 import os
 import re
@@ -49,71 +47,16 @@ class SupportsJson(Protocol):
 
 class JsonRecord:
     """A record already serialised (by :mod:`allris_parse.pipeline`, here or in a worker process): written
-    as it is, never parsed again. ``text`` is the JSON as a str, or as UTF-8 bytes (what
-    ``model_dump_json().encode()`` would give), which :class:`Utf8Out` writes with no decode and encode."""
+    as it is, never parsed again."""
 
     __slots__ = ("text",)
 
-    def __init__(self, text: str | bytes) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
 
     def model_dump_json(self) -> str:
         """The record's JSON text, as :meth:`pydantic.BaseModel.model_dump_json` would give it."""
-        text = self.text
-        return text if isinstance(text, str) else text.decode()
-
-
-def _json_bytes(record: SupportsJson) -> bytes:
-    """The record's JSON as UTF-8 bytes: as given where it came so, else encoded from the text."""
-    if type(record) is JsonRecord and type(record.text) is bytes:
-        return record.text
-    return record.model_dump_json().encode()
-
-
-class Utf8Out:
-    """A text stream known to be UTF-8 with no newline translation, together with the byte stream beneath
-    it: the JSON writers put records' UTF-8 bytes there as they are (no str made of them and encoded back;
-    a few microseconds per page). Made by :meth:`wrap`, which leaves any other stream as it is."""
-
-    __slots__ = ("buffer", "text")
-
-    def __init__(self, text: IO[str], buffer: IO[bytes]) -> None:
-        self.text = text
-        self.buffer = buffer
-
-    @classmethod
-    def wrap(cls, out: IO[str]) -> IO[str] | Utf8Out:
-        """``out`` with its byte stream where it has one and encodes UTF-8 (and the platform ends lines with
-        ``\\n``); else ``out`` itself. Only for streams opened with ``newline`` None or ``""`` (standard
-        output, :func:`atomic_writer`): a stream that turns ``\\n`` into something else is not detected."""
-        buffer = getattr(out, "buffer", None)
-        encoding = getattr(out, "encoding", None)
-        if os.linesep != "\n" or buffer is None or not isinstance(encoding, str):
-            return out
-        try:
-            utf8 = codecs.lookup(encoding).name == "utf-8"
-        except LookupError:
-            return out
-        return cls(out, buffer) if utf8 else out
-
-    def write(self, text: str, /) -> int:
-        return self.text.write(text)
-
-    def start(self) -> None:
-        """Text written before goes out first."""
-        self.text.flush()
-
-    def write_bytes(self, data: bytes) -> None:
-        """All of ``data`` (an unbuffered stream may take a part per call), flushed where the text stream
-        flushes each line (a terminal), as its own ``write()`` would."""
-        view = memoryview(data)
-        while view:
-            written = self.buffer.write(view)
-            if written is None:  # a non-blocking stream that is full
-                raise BlockingIOError(errno.EAGAIN, "output stream would block")
-            view = view[written:]
-        if getattr(self.text, "line_buffering", False):
-            self.buffer.flush()
+        return self.text
 
 
 #: Characters of output gathered into one ``write()`` call: standard output may be unbuffered
@@ -145,58 +88,22 @@ class _Batched:
             self.out.write(text)
 
 
-def write_jsonl(records: Iterable[SupportsJson], out: IO[str] | Utf8Out) -> int:
+def write_jsonl(records: Iterable[SupportsJson], out: IO[str]) -> int:
     """One record per line, streamed (in writes of about :data:`WRITE_BATCH_CHARS`); returns how many
     were written. Records already received are written also when the iterator raises (an interrupt)."""
-    if isinstance(out, Utf8Out):
-        return _write_jsonl_bytes(records, out)
     count = 0
-    parts: list[str] = []
-    size = 0
-    try:
-        for record in records:  # _Batched.add inlined: this loop runs once per page
-            text = record.model_dump_json()
-            parts.append(text)
-            parts.append("\n")
-            count += 1
-            size += len(text) + 1
-            if size >= WRITE_BATCH_CHARS:
-                out.write("".join(parts))
-                parts.clear()
-                size = 0
-    finally:
-        if parts:
-            out.write("".join(parts))
-    return count
-
-
-def _write_jsonl_bytes(records: Iterable[SupportsJson], out: Utf8Out) -> int:
-    """:func:`write_jsonl` as UTF-8 bytes (the same bytes the text stream would have encoded)."""
-    out.start()
-    count = 0
-    parts: list[bytes] = []
-    size = 0
+    batched = _Batched(out)
     try:
         for record in records:
-            data = _json_bytes(record)
-            parts.append(data)
-            parts.append(b"\n")
+            batched.add(record.model_dump_json() + "\n")
             count += 1
-            size += len(data) + 1
-            if size >= WRITE_BATCH_CHARS:
-                out.write_bytes(b"".join(parts))
-                parts.clear()
-                size = 0
     finally:
-        if parts:
-            out.write_bytes(b"".join(parts))
+        batched.flush()
     return count
 
 
-def write_json(records: Iterable[SupportsJson], out: IO[str] | Utf8Out) -> int:
+def write_json(records: Iterable[SupportsJson], out: IO[str]) -> int:
     """A JSON array of records, streamed element by element; returns how many were written."""
-    if isinstance(out, Utf8Out):
-        return _write_json_bytes(records, out)
     count = 0
     batched = _Batched(out)
     batched.add("[")
@@ -207,30 +114,6 @@ def write_json(records: Iterable[SupportsJson], out: IO[str] | Utf8Out) -> int:
         batched.add("\n]\n" if count else "]\n")
     finally:
         batched.flush()
-    return count
-
-
-def _write_json_bytes(records: Iterable[SupportsJson], out: Utf8Out) -> int:
-    """:func:`write_json` as UTF-8 bytes (the same bytes the text stream would have encoded)."""
-    out.start()
-    count = 0
-    parts: list[bytes] = [b"["]
-    size = 1
-    try:
-        for record in records:
-            data = _json_bytes(record)
-            parts.append(b",\n  " if count else b"\n  ")
-            parts.append(data)
-            count += 1
-            size += len(data) + 4
-            if size >= WRITE_BATCH_CHARS:
-                out.write_bytes(b"".join(parts))
-                parts.clear()
-                size = 0
-        parts.append(b"\n]\n" if count else b"]\n")
-    finally:
-        if parts:
-            out.write_bytes(b"".join(parts))
     return count
 
 
