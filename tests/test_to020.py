@@ -57,3 +57,15 @@ def test_corpus_paper_list(shared: Path) -> None:
     assert isinstance(record, PaperList)
     assert len(record.papers) == 50
     assert all(p.paper_id and p.reference and p.title and p.date for p in record.papers)
+
+
+def test_draft_has_exactly_the_agenda_item_fields() -> None:
+    """The extractors fill a plain draft and build the record once; a field added to the model must be
+    added to the draft too (or the extractors could never set it)."""
+    from dataclasses import fields
+
+    from allris_parse.models import AgendaItem
+    from allris_parse.pages.to020.draft import Draft
+
+    model_fields = set(AgendaItem.model_fields) - {"kind", "page_type", "source"}
+    assert {f.name for f in fields(Draft)} == model_fields
