@@ -37,8 +37,7 @@ def extract(doc: Document) -> Record:
         raise UnsupportedPageError(doc.page_type)
     record = extractor(doc)
     # What reading the input found (a charset that did not fit, NUL bytes, a parser that stopped early)
-    # belongs in every record; some extractors put it first themselves.
-    missing = [warning for warning in doc.warnings if warning not in record.warnings]
-    if missing:
-        record.warnings = [*missing, *record.warnings]
+    # comes first in every record's warnings; the extractors add only their own.
+    if doc.warnings:
+        record.warnings = [*doc.warnings, *record.warnings]
     return record

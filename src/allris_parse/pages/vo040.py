@@ -24,7 +24,7 @@ _XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 def extract(doc: Document) -> PaperList:
     """The paper-list record of a vo040 page (classic HTML; other shapes give an empty list and a warning)."""
-    record = PaperList(source=doc.source(), warnings=list(doc.warnings))
+    record = PaperList(source=doc.source())
     if doc.format != "html":
         record.warnings.append("paper lists are read from HTML pages only")
         return record

@@ -25,5 +25,4 @@ def extract(doc: Document) -> Meeting:
         meeting.meeting_id = query_int(doc.url, "SILFDNR")  # the page's own address names its Sitzung
     meeting.sections = [Section(heading=s.heading, text=cleaned) for s in meeting.sections
                         if (cleaned := denoise_text(s.text))]
-    meeting.warnings = [*doc.warnings, *meeting.warnings]
     return meeting

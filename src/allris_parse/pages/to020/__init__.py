@@ -45,7 +45,6 @@ def extract(doc: Document) -> AgendaItem:
     item.sections = [Section(heading=s.heading, text=cleaned) for s in item.sections
                      if (cleaned := denoise_text(s.text))]
     item.votes = read_votes(item.sections)
-    item.warnings = [*doc.warnings, *item.warnings]
     return record(item, doc.source())
 
 

@@ -21,7 +21,7 @@ def extract(doc: Document) -> Paper:
     paper.finance = reading.finance
     paper.accessibility = reading.accessibility
     paper.sections = [_with_text(s, cleaned) for s in paper.sections if (cleaned := denoise_text(s.text))]
-    paper.warnings = [*doc.warnings, *paper.warnings, *reading.warnings]
+    paper.warnings = [*paper.warnings, *reading.warnings]
     return paper
 
 
