@@ -9,6 +9,7 @@ from lxml import etree
 
 from allris_parse import labels
 from allris_parse.fields import elements
+from allris_parse.models import Section
 
 _NOISE = etree.XPath(labels.HTML_NOISE_XPATH)
 
@@ -31,3 +32,16 @@ def denoise_text(text: str) -> str:
     if not text:
         return text
     return "\n".join(drop_noise_lines(text.split("\n"))).strip()
+
+
+def denoise_sections(sections: Iterable[Section]) -> list[Section]:
+    """The sections without interface lines, empty ones dropped; a section is changed in place only where
+    its text changes (the extractors' sections belong to the record being built)."""
+    kept: list[Section] = []
+    for section in sections:
+        text = denoise_text(section.text)
+        if text:
+            if text != section.text:
+                section.text = text
+            kept.append(section)
+    return kept

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from allris_parse.clean import denoise_text
+from allris_parse.clean import denoise_sections
 from allris_parse.document import Document
 from allris_parse.fields import query_int
-from allris_parse.models import Meeting, Section
+from allris_parse.models import Meeting
 from allris_parse.pages.to010 import classic, modern, text
 
 
@@ -23,6 +23,5 @@ def extract(doc: Document) -> Meeting:
                 meeting = alternative
     if meeting.meeting_id is None:
         meeting.meeting_id = query_int(doc.url, "SILFDNR")  # the page's own address names its Sitzung
-    meeting.sections = [Section(heading=s.heading, text=cleaned) for s in meeting.sections
-                        if (cleaned := denoise_text(s.text))]
+    meeting.sections = denoise_sections(meeting.sections)
     return meeting

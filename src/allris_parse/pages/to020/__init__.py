@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from allris_parse import labels
-from allris_parse.clean import denoise_text
+from allris_parse.clean import denoise_sections
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
 from allris_parse.fields import parse_date, parse_time_range, query_int
@@ -42,8 +42,7 @@ def extract(doc: Document) -> AgendaItem:
     _apply_fields(item, fields)
     if item.agenda_item_id is None:
         item.agenda_item_id = query_int(doc.url, "TOLFDNR")
-    item.sections = [Section(heading=s.heading, text=cleaned) for s in item.sections
-                     if (cleaned := denoise_text(s.text))]
+    item.sections = denoise_sections(item.sections)
     item.votes = read_votes(item.sections)
     return record(item, doc.source())
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from allris_parse import checkboxes
-from allris_parse.clean import denoise_text
+from allris_parse.clean import denoise_sections
 from allris_parse.document import Document
-from allris_parse.models import Paper, Section
+from allris_parse.models import Paper
 from allris_parse.pages.vo020 import classic, modern, text
 
 
@@ -20,14 +20,7 @@ def extract(doc: Document) -> Paper:
     paper.checkboxes = reading.checkboxes
     paper.finance = reading.finance
     paper.accessibility = reading.accessibility
-    paper.sections = [_with_text(s, cleaned) for s in paper.sections if (cleaned := denoise_text(s.text))]
+    paper.sections = denoise_sections(paper.sections)
     paper.warnings = [*paper.warnings, *reading.warnings]
     return paper
 
-
-def _with_text(section: Section, text: str) -> Section:
-    """The section with this text: itself where the text is unchanged (no second validation), else changed
-    in place (the extractors' sections are this record's own)."""
-    if section.text != text:
-        section.text = text
-    return section
