@@ -25,7 +25,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import CalendarEntry, MeetingCalendar
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, has_class, header_roles
+from allris_parse.pages._table import body_cells_by_role, cell_text, has_class, header_roles
 
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
 #: XPath's normalize-space() white space: class lists split exactly as the selectors in labels do.
@@ -133,36 +133,13 @@ def _classed_cells(row: HtmlElement) -> dict[str, list[HtmlElement]] | None:
     return grouped
 
 
-def _cells_by_role(row: HtmlElement, roles: list[str | None]) -> dict[str, list[HtmlElement]] | None:
-    """A row's cells by the role of the grid column they start at (colspans counted); None for a header
-    row (``th`` cells). One child loop for both."""
-    grouped: dict[str, list[HtmlElement]] = {}
-    column = 0
-    for cell in row:
-        tag = cell.tag
-        if tag == "th":
-            return None
-        if tag != "td":
-            continue
-        role = roles[column] if column < len(roles) else None
-        if role is not None:
-            grouped.setdefault(role, []).append(cell)
-        span = cell.get("colspan")
-        if span is None:
-            column += 1
-        else:
-            span = span.strip()
-            column += int(span) if span.isdecimal() and int(span) > 0 else 1
-    return grouped
-
-
 def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: MeetingCalendar) -> None:
     classed = has_class(table, labels.CALENDAR_VIEW_CLASS)
     roles = [] if classed else header_roles(table, labels.CALENDAR_COLUMNS)
     current_day: int | None = None
     current_date: dt.date | None = None
     for row in _rows(table):
-        found = _classed_cells(row) if classed or not roles else _cells_by_role(row, roles)
+        found = _classed_cells(row) if classed or not roles else body_cells_by_role(row, roles)
         if found is None:
             continue  # a header row
         cells = found
