@@ -45,10 +45,14 @@ _KNOWN_LABELS = sorted(
     {*labels.PAPER_FIELD_LABELS, *(labels.label_key(label) for label in labels.TEXT_OTHER_HEADER_LABELS)},
     key=len, reverse=True,
 )
-#: How far before a colon a glued label can start (None where a label holds a colon itself).
-_LABEL_SPAN = None if any(":" in k for k in _KNOWN_LABELS) else max(len(k) for k in _KNOWN_LABELS)
+#: How far before the spaces ahead of a colon a glued label can start.
+_LABEL_SPAN = max(len(k) for k in _KNOWN_LABELS)
 #: "Status:" anywhere in a line; the label's first letter must be a capital or a digit (checked below).
 _GLUED_LABEL = re.compile("(" + "|".join(re.escape(k) for k in _KNOWN_LABELS) + r")\s*:", re.IGNORECASE)
+#: The labels reversed, longest first (see ``_glued_labels``); None where a label holds a colon or ends
+#: with a space.
+_REVERSED_LABEL = None if any(":" in k or k != k.rstrip() for k in _KNOWN_LABELS) else re.compile(
+    "|".join(re.escape(k[::-1]) for k in _KNOWN_LABELS), re.IGNORECASE)
 _BERATUNGSFOLGE = labels.label_key("Beratungsfolge")
 _LONGEST_HEADING = max(len(key) for key in labels.TEXT_SECTION_HEADINGS)
 _NOISE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS))
@@ -431,32 +435,36 @@ def _split_glued(line: str) -> list[tuple[str, str]]:
         return []
     if labels.PAPER_FIELD_LABELS.get(labels.label_key(first.group(1))) == "title":
         return [(first.group(1), line[first.end():])]  # a Betreff line is all title
-    hits = [m for m in _glued_labels(line) if m.group(1)[0].isupper() or m.group(1)[0].isdigit()]
-    hits = [m for i, m in enumerate(hits) if i == 0 or m.start() >= hits[i - 1].end()]
+    hits = [hit for hit in _glued_labels(line) if hit[2][0].isupper() or hit[2][0].isdigit()]
+    hits = [hit for i, hit in enumerate(hits) if i == 0 or hit[0] >= hits[i - 1][1]]
     pairs = []
-    for position, match in enumerate(hits):
-        end = hits[position + 1].start() if position + 1 < len(hits) else len(line)
-        pairs.append((match.group(1), line[match.end():end]))
+    for position, (_, end, label) in enumerate(hits):
+        value_end = hits[position + 1][0] if position + 1 < len(hits) else len(line)
+        pairs.append((label, line[end:value_end]))
     return pairs
 
 
-def _glued_labels(line: str) -> list[re.Match[str]]:
-    """``_GLUED_LABEL.finditer(line)``, searched only just before each colon: a match ends at the first
-    colon after its start (no label holds one), so it starts at most a label's length before the spaces
-    ahead of that colon. The case-blind alternation costs about 1 µs a character where it scans."""
-    if _LABEL_SPAN is None:
-        return list(_GLUED_LABEL.finditer(line))
-    hits: list[re.Match[str]] = []
+def _glued_labels(line: str) -> list[tuple[int, int, str]]:
+    """Start, end and label of each ``_GLUED_LABEL.finditer(line)`` match.
+
+    A match ends at the first colon after its start (no label holds one, nor ends with a space), so its
+    label ends where the spaces before that colon start, and the leftmost start is the longest label that
+    ends there: one anchored match of the reversed labels (``_REVERSED_LABEL``, longest first) on the
+    reversed text before the colon, instead of the case-blind alternation tried at every position."""
+    if _REVERSED_LABEL is None:
+        return [(m.start(), m.end(), m.group(1)) for m in _GLUED_LABEL.finditer(line)]
+    hits: list[tuple[int, int, str]] = []
     position = 0
     colon = line.find(":")
     while colon >= 0:
         low = colon
         while low > position and line[low - 1].isspace():
             low -= 1
-        match = _GLUED_LABEL.search(line, max(position, low - _LABEL_SPAN), colon + 1)
+        start = max(position, low - _LABEL_SPAN)
+        match = _REVERSED_LABEL.match(line[start:low][::-1])
         if match:
-            hits.append(match)
-            position = match.end()
+            hits.append((low - match.end(), colon + 1, line[low - match.end():low]))
+            position = colon + 1
         colon = line.find(":", colon + 1)
     return hits
 
