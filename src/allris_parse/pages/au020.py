@@ -13,6 +13,7 @@ from typing import Literal
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
@@ -34,6 +35,7 @@ _HEADINGS = tuple(XPath(x) for x in (labels.CLASSIC_HEADING_XPATH, labels.MODERN
 
 
 _PERSON_HREF = re.compile(rf"{labels.PERSON_SCRIPT}[^?#]*\?(?:[^#]*&)?{labels.PERSON_ID}=(\d+)", re.IGNORECASE)
+_MEMBERS = TypeAdapter(list[Membership])
 
 
 def extract(doc: Document) -> Organization:
@@ -85,46 +87,40 @@ def page_id(doc: Document, script: str, id_name: str) -> int | None:
 
 def read_members(root: HtmlElement) -> list[Membership]:
     """Every member row of the page's person tables, in page order."""
-    members: list[Membership] = []
+    rows: list[dict[str, object]] = []
     for table in elements(_PERSON_TABLES, root):
         roles = header_roles(table, labels.MEMBER_COLUMNS)
         for row in table.iter("tr"):
-            member = _member(row, roles)
-            if member is not None:
-                members.append(member)
-    return members
+            values = _member_values(row, roles)
+            if values is not None:
+                rows.append(values)
+    # one validation of the whole list in pydantic-core: cheaper than a model construction per row
+    return _MEMBERS.validate_python(rows)
 
 
-def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
+def _member_values(row: HtmlElement, roles: list[str | None]) -> dict[str, object] | None:
+    """A member row's fields with a value (the others keep their default None: most rosters show no
+    dates, party or organization); None for a header row or one without a name."""
     cells = body_cells_by_role(row, roles)
     if cells is None:  # a header row
         return None
-    link, person_id, form_id = None, None, None
-    for el in row.iter("a", "input"):  # one pass instead of an XPath per row: rosters are long
-        if el.tag == "a":
-            if link is None:
-                match = _PERSON_HREF.search(el.get("href") or "")
-                if match:  # the link's id wins over any form's: nothing after it is read
-                    link, person_id = el, int(match[1])
-                    break
-        elif form_id is None and el.get("name") == labels.PERSON_ID:
-            value = (el.get("value") or "").strip()
-            form_id = int(value) if value.isdecimal() else None
-    person_id = person_id if person_id is not None else form_id
-    name = cell_text(link) or None if link is not None else None  # cell_text is clean already
+    name, person_id = None, None
+    # the link's id wins over any form's: the links are walked first, the inputs only where none is
+    # a person link (each walk in C sees only its own tag: rows hold more form inputs than links)
+    for link in row.iter("a"):
+        if (href := link.get("href")) and (match := _PERSON_HREF.search(href)):
+            person_id = int(match[1])
+            name = cell_text(link) or None  # cell_text is clean already
+            break
+    else:
+        for field in row.iter("input"):
+            if field.get("name") == labels.PERSON_ID and (value := (field.get("value") or "").strip()).isdecimal():
+                person_id = int(value)
+                break
     name = name or first_text(cells.get("name"))
     role = first_text(cells.get("role"))
     if not name or (person_id is None and not role):
         return None
-    organization_cells = cells.get("organization")
-    organization_id = None
-    if organization_cells:
-        org_link = next((a for a in organization_cells[0].iter("a") if a.get("href") is not None), None)
-        if org_link is not None:
-            href = org_link.get("href")
-            organization_id = query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID)
-    # only the fields with a value are passed (the others keep their default None): validating fewer
-    # arguments costs less, and most rosters show no dates, party or organization
     values: dict[str, object] = {"name": name}
     if role is not None:
         values["role"] = role
@@ -136,8 +132,13 @@ def _member(row: HtmlElement, roles: list[str | None]) -> Membership | None:
         values["end_date"] = end_date
     if person_id is not None:
         values["person_id"] = person_id
-    if (organization := first_text(organization_cells)) is not None:
-        values["organization"] = organization
-    if organization_id is not None:
-        values["organization_id"] = organization_id
-    return Membership(**values)
+    if organization_cells := cells.get("organization"):
+        if (organization := first_text(organization_cells)) is not None:
+            values["organization"] = organization
+        org_link = next((a for a in organization_cells[0].iter("a") if a.get("href") is not None), None)
+        if org_link is not None:
+            href = org_link.get("href")
+            organization_id = query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID)
+            if organization_id is not None:
+                values["organization_id"] = organization_id
+    return values
