@@ -165,9 +165,10 @@ CONSULTATION_ROLES: tuple[str, ...] = (
     "Stellungnahme", "Vorberatend", "Beschließend", "Endgültige Entscheidung", "Abschließende Beratung",
 )
 
-#: Where the Beschluss starts on a classic text meeting line ("Sitzung des Rates ungeändert beschlossen").
+#: Where the Beschluss starts on a classic text meeting line ("Sitzung des Rates ungeändert beschlossen"), with
+#: the space before it (a leading character class lets the regex engine skip to the spaces; a lookbehind does not).
 CONSULTATION_RESULT_START = re.compile(
-    r"(?<=\s)(?:ungeändert|geändert|mit Änderung(?:en)?|ohne Änderung(?:en)?|einstimmig|mehrheitlich"
+    r"\s(?:ungeändert|geändert|mit Änderung(?:en)?|ohne Änderung(?:en)?|einstimmig|mehrheitlich"
     r"|vertagt|abgelehnt|zurückgestellt|zurückgezogen|zur Kenntnis genommen|Kenntnis genommen|beschlossen"
     r"|zugestimmt|verwiesen|überwiesen|abgesetzt|erledigt|empfohlen|nicht behandelt|geändert empfohlen"
     r"|ungeändert empfohlen)\b.*$"

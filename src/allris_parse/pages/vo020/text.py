@@ -511,7 +511,7 @@ def _classic_consultations(block: list[str]) -> list[Consultation]:
 
 
 def _split_result(meeting: str) -> tuple[str | None, str | None]:
-    meeting = clean_inline(meeting)
+    """Meeting title and Beschluss of a clean meeting line (see ``_clean_lines``)."""
     match = labels.CONSULTATION_RESULT_START.search(meeting)
     if not match:
         return meeting or None, None
