@@ -41,8 +41,8 @@ _MAX_DEPTH = 2048
 _LOOKS_LIKE_HTML = re.compile(r"<(?:!doctype|html|head|body|div|table|\?xml|meta|p|span|form)\b", re.IGNORECASE)
 _TEXT_NODES = etree.XPath("//text()")
 _GENERATOR = etree.XPath("/html/head/meta[@name='description']/@content")
-_PAGE_MARKERS = tuple((page_type, etree.XPath(xpath), labels.HTML_PAGE_MARKER_HINTS.get(page_type))
-                      for page_type, xpath in labels.HTML_PAGE_MARKERS)
+_PAGE_MARKERS = tuple((page_type, etree.XPath(xpath), etree.XPath(guard) if isinstance(guard, str) else guard)
+                      for page_type, xpath, guard in labels.HTML_PAGE_MARKERS)
 _TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODES) + r")(?:_[a-z])?(?![a-z0-9])",
                               re.IGNORECASE)
 
@@ -232,9 +232,12 @@ _ID_XPATHS: dict[str, etree.XPath] = {}
 
 
 def _type_from_markers(region: lxml.html.HtmlElement, text: str) -> str | None:
-    for page_type, xpath, hints in _PAGE_MARKERS:
-        if hints is not None and not any(hint in text for hint in hints):
-            continue  # no walk over the tree for a marker whose attribute values the page does not hold
+    for page_type, xpath, guard in _PAGE_MARKERS:
+        if isinstance(guard, tuple):
+            if not all(hint in text for hint in guard):  # each search of the text costs ~20 µs on 36 KB
+                continue
+        elif not guard(region):  # no walk over the tree for an anchor the page does not hold
+            continue
         if xpath(region):
             return page_type
     return None

@@ -15,25 +15,28 @@ PAGE_TYPE_CODES: tuple[str, ...] = (
     "kp020", "kp041", "pa000", "yw040",
 )
 
-#: Structural hints for pages whose flavour marker does not name the page type (embedded pages).
-HTML_PAGE_MARKERS: tuple[tuple[str, str], ...] = (
+#: Structural hints for pages whose flavour marker does not name the page type (embedded pages), tried in
+#: order, the first match wins: (page type, XPath, guard). Each alternative is its own XPath (a union walks
+#: the tree once per part even where the cheap ``id()`` part matches). The guard is a necessary condition
+#: that costs no walk over the tree: an ``id()`` XPath (libxml2 indexes ``<a name>`` of HTML like ids, so an
+#: anchor the marker looks for is found there, or another element holding its name), or words the page's
+#: text must all hold (attribute values and label words as written in the markup).
+HTML_PAGE_MARKERS: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     # relative paths: they are searched in the page's ALLRIS region where one is found (a city site's
     # navigation around an embedded page need not be searched)
     # the calendar table alone, e.g. a Wicket <ajax-response> part of an ALLRIS 4 si010 page
-    ("si010", ".//table[contains(concat(' ', normalize-space(@class), ' '), ' calenderView ')]"),
-    ("vo020", "id('vobetreff') | .//a[@name='allrisBV' or @name='allrisSV']"
-              " | .//td[@class='kb1'][starts-with(normalize-space(.), 'Beratungsfolge')]"),
-    ("to020", ".//a[@name='allrisWP' or @name='allrisBS' or @name='allrisAE']"),
-    ("to010", ".//table[contains(concat(' ', @class, ' '), ' tl1 ')] | .//table[contains(@class, 'toTable')]"),
+    ("si010", ".//table[contains(concat(' ', normalize-space(@class), ' '), ' calenderView ')]", ("calenderView",)),
+    ("vo020", "id('vobetreff')", ()),
+    ("vo020", ".//a[@name='allrisBV']", "id('allrisBV')"),
+    ("vo020", ".//a[@name='allrisSV']", "id('allrisSV')"),
+    # every classic page has "kb1" cells: only the word spares the walk on the others
+    ("vo020", ".//td[@class='kb1'][starts-with(normalize-space(.), 'Beratungsfolge')]", ("kb1", "Beratungsfolge")),
+    ("to020", ".//a[@name='allrisWP']", "id('allrisWP')"),
+    ("to020", ".//a[@name='allrisBS']", "id('allrisBS')"),
+    ("to020", ".//a[@name='allrisAE']", "id('allrisAE')"),
+    ("to010", ".//table[contains(concat(' ', @class, ' '), ' tl1 ')]", ("tl1",)),
+    ("to010", ".//table[contains(@class, 'toTable')]", ("toTable",)),
 )
-#: Attribute values one of which a page's text holds where the marker of that page type can match: the
-#: search of the text (in C) spares the marker's walks over the tree on pages that lack them all.
-HTML_PAGE_MARKER_HINTS: dict[str, tuple[str, ...]] = {
-    "si010": ("calenderView",),
-    "vo020": ("vobetreff", "allrisBV", "allrisSV", "kb1"),
-    "to020": ("allrisWP", "allrisBS", "allrisAE"),
-    "to010": ("tl1", "toTable"),
-}
 
 #: Title lines of text renderings ("ALLRIS - Vorlage") and what they mean.
 TEXT_PAGE_TITLES: dict[str, str] = {
