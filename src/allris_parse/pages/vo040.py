@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
@@ -20,6 +23,8 @@ _TOTALS = XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' t
 _FIRST_TEXT = XPath("normalize-space(text()[normalize-space()][1])")
 #: XPath's normalize-space() white space: class lists split as the class selectors do.
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
+_DIGIT = re.compile(r"\d")
+_ENTRIES = TypeAdapter(list[PaperListEntry])
 
 
 def extract(doc: Document) -> PaperList:
@@ -28,26 +33,33 @@ def extract(doc: Document) -> PaperList:
     if doc.format != "html":
         record.warnings.append("paper lists are read from HTML pages only")
         return record
-    totals, rows = _regions(doc.html)
+    totals, links = _regions(doc.html)
     for cell in totals:
         shown = str(_FIRST_TEXT(cell))
         if any(ch.isdigit() for ch in shown):
             record.total = shown
             break
-    for _row, link in rows:
-        reference, _, title = inline_text(link).partition(" ")
+    entries: list[dict[str, object]] = []
+    for link in links:
+        text = inline_text(link)
+        reference, _, title = text.partition(" ")
         if not labels.PAPER_REFERENCE_TOKEN.match(reference):
-            reference, title = "", inline_text(link)
-        # cells after the link's cell: date (Angelegt/Freigabe), then the Vorlage-Art
+            reference, title = "", text
+        # cells after the link's cell: date (Angelegt/Freigabe), then the Vorlage-Art (the last cell
+        # without a date); a text without a digit holds no date, so is not searched for one
+        date, kind = None, None
         link_cell = next(link.iterancestors("td"), None)
-        after = [inline_text(td) for td in link_cell.itersiblings("td")] if link_cell is not None else []
-        after = [value for value in after if value]
-        dates = [parse_date(value) for value in after]
-        date = next((d for d in dates if d), None)
-        kinds = [value for value, d in zip(after, dates, strict=True) if d is None]
-        record.papers.append(PaperListEntry(
-            paper_id=query_int(link.get("href"), "VOLFDNR"), reference=reference or None, title=title or None,
-            date=date, paper_type=kinds[-1] if kinds else None))
+        if link_cell is not None:
+            for td in link_cell.itersiblings("td"):
+                if value := inline_text(td):
+                    if (found := parse_date(value) if _DIGIT.search(value) else None) is None:
+                        kind = value
+                    elif date is None:
+                        date = found
+        entries.append({"paper_id": query_int(link.get("href"), "VOLFDNR"), "reference": reference or None,
+                        "title": title or None, "date": date, "paper_type": kind})
+    # one validation of the whole list in pydantic-core: cheaper than a model construction per row
+    record.papers = _ENTRIES.validate_python(entries)
     if not record.papers:
         record.warnings.append("no paper rows found on the list page")
     return record
@@ -57,10 +69,10 @@ def _classes(value: str | None) -> list[str]:
     return value.translate(_XML_SPACE).split(" ") if value else []
 
 
-def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlElement, HtmlElement]]]:
-    """The total cells and the paper rows with their links, in page order, each row once."""
+def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The total cells and the paper rows' links, in page order, each row once."""
     totals: list[HtmlElement] = []
-    rows: list[tuple[HtmlElement, HtmlElement]] = []
+    links: list[HtmlElement] = []
     seen: set[int] = set()
     kept: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
     for table in root.iter("table"):
@@ -83,7 +95,7 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlEleme
                 continue
             link = next((a for a in row.iter("a") if _LINK_KEY in (a.get("href") or "")), None)
             if link is not None:
-                rows.append((row, link))
+                links.append(link)
     if len(totals) > 1:  # rows of nested tables may come between a row's cells: page order by XPath
         totals = elements(_TOTALS, root)
-    return totals, rows
+    return totals, links
