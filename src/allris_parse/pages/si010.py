@@ -18,6 +18,7 @@ import datetime as dt
 import re
 
 from lxml.html import HtmlElement
+from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
@@ -28,6 +29,10 @@ from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import body_cells_by_role, cell_text, has_class, header_roles
 
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
+#: What every date :func:`parse_date` reads holds (a year of four digits or "d.d"): a day cell without
+#: it ("Di 1") is not searched for a date five ways.
+_DATE_HINT = re.compile(r"\d{4}|\d\.\s?\d")
+_ENTRIES = TypeAdapter(list[CalendarEntry])
 #: XPath's normalize-space() white space: class lists split exactly as the selectors in labels do.
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
 #: Calendar tables: every ``table.calenderView`` (ALLRIS 4 may deliver it alone, in a Wicket
@@ -53,8 +58,11 @@ def extract(doc: Document) -> MeetingCalendar:
     if year_month:
         record.year, record.month = year_month
     month_cursor = year_month or ((first_day.year, first_day.month) if first_day else None)
+    entries: list[dict[str, object]] = []
     for table in tables:
-        _read_table(table, month_cursor, record)
+        _read_table(table, month_cursor, entries)
+    # one validation of the whole list in pydantic-core: cheaper than a model construction per meeting
+    record.meetings = _ENTRIES.validate_python(entries)
     return record
 
 
@@ -105,7 +113,11 @@ def _address_month(url: str | None) -> tuple[int, int] | None:
 
 
 def _rows(table: HtmlElement) -> list[HtmlElement]:
-    """The table's own rows (not those of nested tables)."""
+    """The table's own rows (not those of nested tables: looked for only where the table nests one)."""
+    tables = table.iter("table")
+    next(tables)  # the table itself
+    if next(tables, None) is None:
+        return list(table.iter("tr"))
     return [row for row in table.iter("tr") if _owner(row) is table]
 
 
@@ -133,7 +145,7 @@ def _classed_cells(row: HtmlElement) -> dict[str, list[HtmlElement]] | None:
     return grouped
 
 
-def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: MeetingCalendar) -> None:
+def _read_table(table: HtmlElement, month: tuple[int, int] | None, entries: list[dict[str, object]]) -> None:
     classed = has_class(table, labels.CALENDAR_VIEW_CLASS)
     roles = [] if classed else header_roles(table, labels.CALENDAR_COLUMNS)
     current_day: int | None = None
@@ -147,7 +159,7 @@ def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: Meeti
             cells = _cells_by_classic_class(row)
         dates = cells.get("date")
         day_text = " ".join(cell_text(c) for c in dates) if dates else ""
-        day_date = parse_date(day_text)
+        day_date = parse_date(day_text) if _DATE_HINT.search(day_text) else None
         day_match = _DAY_OF_MONTH.search(day_text)
         if day_date or day_match:
             day = day_date.day if day_date else int(day_match[1]) if day_match else None
@@ -157,7 +169,7 @@ def _read_table(table: HtmlElement, month: tuple[int, int] | None, record: Meeti
             current_date = day_date or (_make(month, day) if month and day else None)
         entry = _entry(row, cells, current_date)
         if entry is not None:
-            record.meetings.append(entry)
+            entries.append(entry)
 
 
 def _cells_by_classic_class(row: HtmlElement) -> dict[str, list[HtmlElement]]:
@@ -183,25 +195,24 @@ def _make(month: tuple[int, int], day: int) -> dt.date | None:
         return None
 
 
-def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date | None) -> CalendarEntry | None:
+def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date | None) -> dict[str, object] | None:
+    """The fields of a meeting row; None for a row without a time or a meeting id."""
     times = cells.get("time")
     start, end = parse_time_range(" ".join(cell_text(c) for c in times)) if times else (None, None)
     links: list[HtmlElement] = []
     tooltips: list[str] = []
-    hidden_ids: list[str] = []
-    for node in row.iter("a", "input"):  # one walk for the Sitzung links, tooltips and SILFDNR inputs
-        if node.tag == "a":
-            href = node.get("href")
-            if href and labels.CLASSIC_MEETING_SCRIPT in href and "SILFDNR" in href:
-                links.append(node)
-            if (tooltip := node.get("data-simpletooltip-text")) is not None:
-                tooltips.append(tooltip)
-        elif node.get("name") == "SILFDNR" and (value := node.get("value")) is not None:
-            hidden_ids.append(value)
+    for link in row.iter("a"):  # the Sitzung links and the tooltips
+        href = link.get("href")
+        if href and labels.CLASSIC_MEETING_SCRIPT in href and "SILFDNR" in href:
+            links.append(link)
+        if (tooltip := link.get("data-simpletooltip-text")) is not None:
+            tooltips.append(tooltip)
     meeting_id = next((i for a in links if (i := query_int(a.get("href"), "SILFDNR")) is not None), None)
-    if meeting_id is None:
-        values = [v for v in hidden_ids if v.strip().isdecimal()]
-        meeting_id = int(values[0].strip()) if values else None
+    if meeting_id is None:  # the SILFDNR form inputs (rows hold many), walked only where no link tells it
+        for field in row.iter("input"):
+            if field.get("name") == "SILFDNR" and (value := (field.get("value") or "").strip()).isdecimal():
+                meeting_id = int(value)
+                break
     if start is None and meeting_id is None:
         return None  # an empty day or a calendar note ("Schulferien", a holiday)
     title = none_if_empty(cell_text(links[0])) if links else None
@@ -212,5 +223,5 @@ def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date 
     tooltip = " ".join(tooltips)
     shown_date = parse_date(tooltip) if tooltip else None
     cancelled = any(labels.CANCELLED_MARKERS.search(t) for t in (title, committee, tooltip) if t)
-    return CalendarEntry(date=shown_date or date, start=start, end=end, committee=committee, title=title,
-                         location=location, meeting_id=meeting_id, cancelled=cancelled)
+    return {"date": shown_date or date, "start": start, "end": end, "committee": committee, "title": title,
+            "location": location, "meeting_id": meeting_id, "cancelled": cancelled}
