@@ -12,15 +12,15 @@ from allris_parse.pages.vo020 import classic, modern, text
 def extract(doc: Document) -> Paper:
     """The paper record of a vo020 page in any flavour or format."""
     if doc.format == "text":
-        paper = text.extract(doc)
+        paper = text.extract(doc)  # its sections are denoised as they are built
         reading = checkboxes.read_lines(doc.lines)
     else:
         paper = modern.extract(doc) if doc.flavour in ("allris4", "responsive") else classic.extract(doc)
+        paper.sections = denoise_sections(paper.sections)
         reading = checkboxes.read_html(doc.html)
     paper.checkboxes = reading.checkboxes
     paper.finance = reading.finance
     paper.accessibility = reading.accessibility
-    paper.sections = denoise_sections(paper.sections)
     paper.warnings = [*paper.warnings, *reading.warnings]
     return paper
 

@@ -146,7 +146,9 @@ def _drop_noise(lines: list[str]) -> list[str]:
 
 
 def _section(heading: str | None, text_lines: list[str]) -> Section | None:
-    """A section from its lines; the heading repeated as the first body line ("Sachverhalt:") goes."""
+    """A section from its lines; the heading repeated as the first body line ("Sachverhalt:") goes.
+
+    Its text is denoised already, as ``clean.denoise_sections`` would: the extractor's caller skips that."""
     body = _drop_noise(text_lines)
     first = 0
     while first < len(body) and not body[first]:
@@ -157,15 +159,28 @@ def _section(heading: str | None, text_lines: list[str]) -> Section | None:
     # the lines are clean (see _clean_lines), and so are their untabled cells: of clean_block only the
     # folding of blank-line runs is left, done here on the list (one empty line per run, none at the ends)
     kept: list[str] = []
+    untabled_noise = False  # an untabled cell can be a noise line ("| Reduzieren |")
     for raw in body[first:]:
-        line = _untable(raw) if "|" in raw else raw
+        line = raw
+        if "|" in raw:
+            line = _untable(raw)
+            untabled_noise = untabled_noise or (bool(line) and _is_noise(line))
         if line or (kept and kept[-1]):
             kept.append(line)
+    if untabled_noise:  # denoise_sections: those lines go, the blank lines around them stay
+        kept = [line for line in kept if not line or not _is_noise(line)]
+        while kept and not kept[0]:
+            kept.pop(0)
     while kept and not kept[-1]:
         kept.pop()
     if not kept:
         return None
     return Section(heading=heading, text="\n".join(kept))
+
+
+def _is_noise(line: str) -> bool:
+    """``labels.is_noise_line`` for a clean line."""
+    return line in labels.NOISE_LINES or _NOISE_START.match(line) is not None
 
 
 def _untable(line: str) -> str:
