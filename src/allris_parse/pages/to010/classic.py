@@ -106,33 +106,40 @@ def _documents(columns: list[HtmlElement]) -> list[Attachment]:
 
 def _item(row: HtmlElement, own_links: list[int | None] | None) -> AgendaEntry | None:
     """One agenda row; None for continuation rows (only a document button) and fillers (no TOP number)."""
-    children = list(row)
-    cells = [c for c in children if c.tag == "td"]
+    cells: list[HtmlElement] = []
+    whole_row = True  # every element child is a cell (comments between cells are common)
+    for child in row:
+        tag = child.tag
+        if tag == "td":
+            cells.append(child)
+        elif isinstance(tag, str):
+            whole_row = False
     if not cells:
         return None
     number = common.text(cells[0])
     if not number:
         return None
-    scan = common.scan_row(row, cells, children)
+    scan = common.scan_row(row, cells, whole_row)
     if own_links is not None:
         own_links.append(scan.meeting_id)
-    subject = _subject_cell(cells[1:], scan)
-    title, note = common.title_and_note(subject, scan.notes) if subject is not None else (None, None)
+    subject, shown = _subject_cell(cells[1:], scan)
+    title, note = common.title_and_note(subject, scan.notes, shown) if subject is not None else (None, None)
     return common.entry(number, title, note=note, paper_reference=scan.paper_reference,
                         paper_id=scan.paper_id if scan.paper_reference else None,
                         agenda_item_id=scan.item_id, result=scan.result)
 
 
-def _subject_cell(cells: list[HtmlElement], scan: common.RowScan) -> HtmlElement | None:
+def _subject_cell(cells: list[HtmlElement], scan: common.RowScan) -> tuple[HtmlElement | None, str | None]:
     """The Betreff cell: the one linking the Auszug (to020), else ``td.text1``, else the first cell with
-    text that is neither a button nor a Vorlage/Sitzung link."""
+    text that is neither a button nor a Vorlage/Sitzung link; with its text where that was read."""
     for cell in scan.item_link_cells:
         if any(cell is c for c in cells):
-            return cell
+            return cell, None
     for cell in cells:
         if "text1" in cell.get("class", "").split():
-            return cell
+            return cell, None
+    busy = scan.busy_cells
     for cell in cells:
-        if id(cell) not in scan.busy_cells and common.text(cell):
-            return cell
-    return None
+        if id(cell) not in busy and (shown := common.text(cell)):
+            return cell, shown
+    return None, None

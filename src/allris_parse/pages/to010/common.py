@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from urllib.parse import urlencode
 
 from lxml.html import HtmlElement
@@ -27,8 +27,14 @@ def text(el: HtmlElement | None) -> str:
     marks, and setting them costs more than reading it."""
     if el is None:
         return ""
-    if not len(el):
+    size = len(el)
+    if not size:
         return clean_inline(el.text)
+    if size == 1:  # most agenda cells: one link or span without children, its text read without a walk
+        child = el[0]
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _BREAK_TAGS and not len(child):
+            return clean_inline(f"{el.text or ''}{child.text or ''}{child.tail or ''}")
     for count, node in enumerate(el.iterdescendants(), 1):
         if count > _SMALL_SUBTREE or node.tag in _BREAK_TAGS:
             return inline_text(el)
@@ -178,24 +184,30 @@ def form_document(form: HtmlElement) -> Attachment | None:
     return Attachment(title=title, url=url, role="document", document_id=document_id)
 
 
-@dataclass(slots=True)
 class RowScan:
     """What one walk over an agenda row finds: ids, the paper, the result button, notes, cell roles."""
 
-    item_id_form: int | None = None
-    paper_reference: str | None = None
-    paper_id: int | None = None
-    result: str | None = None
-    notes: list[HtmlElement] = field(default_factory=list)
-    item_link_cells: list[HtmlElement] = field(default_factory=list)
-    busy_cells: set[int] = field(default_factory=set)
-    #: Links naming a TOLFDNR, in page order: their ids are read only where asked for (most rows have
-    #: the TOLFDNR in a form too, and classic pages name their SILFDNR in the head).
-    item_hrefs: list[str] = field(default_factory=list)
+    __slots__ = ("_ids", "busy_cells", "item_hrefs", "item_id_form", "item_link_cells", "notes", "paper_id",
+                 "paper_reference", "result")
+
+    def __init__(self) -> None:
+        self.item_id_form: int | None = None
+        self.paper_reference: str | None = None
+        self.paper_id: int | None = None
+        self.result: str | None = None
+        self.notes: list[HtmlElement] = []
+        self.item_link_cells: list[HtmlElement] = []
+        self.busy_cells: set[int] = set()
+        #: Links naming a TOLFDNR, in page order: their ids are read only where asked for (most rows have
+        #: the TOLFDNR in a form too, and classic pages name their SILFDNR in the head).
+        self.item_hrefs: list[str] = []
+        self._ids: tuple[int | None, int | None] | None = None
 
     def _link_ids(self) -> tuple[int | None, int | None]:
         """TOLFDNR and SILFDNR of the first link with a TOLFDNR (the SILFDNR also of links before it
-        whose TOLFDNR is no number)."""
+        whose TOLFDNR is no number); read once."""
+        if self._ids is not None:
+            return self._ids
         item_id: int | None = None
         meeting: int | None = None
         for href in self.item_hrefs:
@@ -204,11 +216,8 @@ class RowScan:
                 meeting = query_int(href, "SILFDNR")
             if item_id is not None:
                 break
-        return item_id, meeting
-
-    @property
-    def item_id_link(self) -> int | None:
-        return self._link_ids()[0] if self.item_hrefs else None
+        self._ids = item_id, meeting
+        return self._ids
 
     @property
     def meeting_id(self) -> int | None:
@@ -216,26 +225,52 @@ class RowScan:
 
     @property
     def item_id(self) -> int | None:
-        return self.item_id_form if self.item_id_form is not None else self.item_id_link
+        if self.item_id_form is not None:
+            return self.item_id_form
+        return self._link_ids()[0] if self.item_hrefs else None
 
 
 _SCAN_TAGS = ("a", "input", "span", "form")
 
 
-def scan_row(row: HtmlElement, cells: list[HtmlElement], children: list[HtmlElement]) -> RowScan:
-    """Walk the links, inputs and spans of a row's ``cells`` once (no XPath per row).
+def scan_row(row: HtmlElement, cells: list[HtmlElement], whole_row: bool) -> RowScan:
+    """Walk the links, inputs and spans of a row's ``cells`` (children of ``row``) once, no XPath per row.
 
-    ``children`` are the row's child elements. Where every child is a cell to read, one ``iter()`` over
-    the row does it (a link's or form's cell is the row child above it); otherwise each cell is walked.
+    ``whole_row`` says that the cells are all element children of the row, in order: one ``iter()`` over
+    the row then does it (a link's or form's cell is the row child above it), instead of one per cell.
+    The node checks are inlined: a row has 5-10 such nodes, and a call per node costs as much as the check.
     """
     scan = RowScan()
-    if cells == children:  # the common case; most cells hold nothing, so the nodes are walked, not cells
-        for node in row.iter(*_SCAN_TAGS):
-            _scan_node(scan, _row_child_above(row, node) if node.tag in ("a", "form") else row, node)
-        return scan
-    for each in cells:
-        for node in each.iter(*_SCAN_TAGS):
-            _scan_node(scan, each, node)
+    nodes = row.iter(*_SCAN_TAGS) if whole_row else chain.from_iterable(c.iter(*_SCAN_TAGS) for c in cells)
+    item_script = labels.AGENDA_ITEM_SCRIPT
+    paper_script = labels.AGENDA_PAPER_SCRIPT
+    meeting_script = labels.AGENDA_MEETING_SCRIPT
+    for node in nodes:
+        tag = node.tag
+        if tag == "a":
+            href = node.get("href")
+            if not href:
+                continue
+            cell = _row_child_above(row, node)
+            is_item = item_script in href
+            if is_item and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
+                scan.item_link_cells.append(cell)
+            if "TOLFDNR=" in href:
+                scan.item_hrefs.append(href)
+            is_paper = paper_script in href
+            if is_paper or meeting_script in href:
+                if is_paper and scan.paper_reference is None and (reference := text(node)):
+                    scan.paper_reference = reference
+                    scan.paper_id = query_int(href, "VOLFDNR") or scan.paper_id
+                if not is_item:
+                    scan.busy_cells.add(id(cell))
+        elif tag == "input":
+            _scan_input(scan, node)
+        elif tag == "span":
+            if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
+                scan.notes.append(node)
+        else:
+            scan.busy_cells.add(id(_row_child_above(row, node)))
     return scan
 
 
@@ -250,36 +285,6 @@ def _row_child_above(row: HtmlElement, node: HtmlElement) -> HtmlElement:
 def _has_note_class(node: HtmlElement) -> bool:
     value = node.get("class")
     return bool(value) and labels.AGENDA_NOTE_CLASS in value and labels.AGENDA_NOTE_CLASS in value.split()
-
-
-def _scan_node(scan: RowScan, cell: HtmlElement, node: HtmlElement) -> None:
-    tag = node.tag
-    if tag == "a":
-        _scan_link(scan, cell, node)
-    elif tag == "input":
-        _scan_input(scan, node)
-    elif tag == "span":
-        if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
-            scan.notes.append(node)
-    else:
-        scan.busy_cells.add(id(cell))
-
-
-def _scan_link(scan: RowScan, cell: HtmlElement, link: HtmlElement) -> None:
-    href = link.get("href")
-    if not href:
-        return
-    if labels.AGENDA_ITEM_SCRIPT in href and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
-        scan.item_link_cells.append(cell)
-    if "TOLFDNR=" in href:
-        scan.item_hrefs.append(href)
-    is_paper = labels.AGENDA_PAPER_SCRIPT in href
-    if is_paper or labels.AGENDA_MEETING_SCRIPT in href:
-        if is_paper and scan.paper_reference is None and (reference := text(link)):
-            scan.paper_reference = reference
-            scan.paper_id = query_int(href, "VOLFDNR") or scan.paper_id
-        if labels.AGENDA_ITEM_SCRIPT not in href:
-            scan.busy_cells.add(id(cell))
 
 
 def _scan_input(scan: RowScan, node: HtmlElement) -> None:
@@ -302,13 +307,17 @@ def _scan_input(scan: RowScan, node: HtmlElement) -> None:
             scan.result = node.get("title")
 
 
-def title_and_note(cell: HtmlElement, notes: list[HtmlElement]) -> tuple[str | None, str | None]:
-    """A Betreff cell's text without its Zusatzinfo, and the Zusatzinfo."""
+def title_and_note(cell: HtmlElement, notes: list[HtmlElement], shown: str | None = None,
+                   ) -> tuple[str | None, str | None]:
+    """A Betreff cell's text without its Zusatzinfo, and the Zusatzinfo; ``shown`` is the cell's
+    :func:`text` where the caller has read it already."""
+    if shown is None:
+        shown = text(cell)
     if not notes:  # most rows: no note to find or split off
-        return text(cell) or None, None
+        return shown or None, None
     own = [n for n in notes if any(a is cell for a in n.iterancestors("td"))]
     note = " ".join(t for n in own if (t := text(n))) if own else ""
-    title, note_text = split_note(text(cell), note)
+    title, note_text = split_note(shown, note)
     return title or None, note_text
 
 

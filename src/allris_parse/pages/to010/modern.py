@@ -108,8 +108,8 @@ def _item(row: HtmlElement, own_links: list[int | None] | None) -> AgendaEntry |
     number = common.text(cells.get("tonr"))
     if not number:
         return None
-    scan = common.scan_row(row, [cells[name] for name in ("tonr", "tobetreff", "tovonr") if name in cells],
-                           children)
+    scan_cells = [cells[name] for name in ("tonr", "tobetreff", "tovonr") if name in cells]
+    scan = common.scan_row(row, scan_cells, scan_cells == children)
     if own_links is not None:
         own_links.append(scan.meeting_id)
     subject = cells.get("tobetreff")
