@@ -8,6 +8,7 @@ last and next Sitzung; it becomes one summary per Fraktion, linked to the Frakti
 from __future__ import annotations
 
 from lxml.etree import XPath
+from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
@@ -19,10 +20,9 @@ from allris_parse.pages._table import cell_text, cells_by_role, header_roles
 from allris_parse.pages.au020 import page_heading, read_organization
 
 _FACTION_LINKS = f".//a[contains(@href, '{labels.FACTION_SCRIPT}')][contains(@href, '{labels.FACTION_ID}=')]"
-_LIST_TABLES = f"//table[{_FACTION_LINKS}]"
-#: Compiled once: a string passed to ``.xpath()`` is compiled again on every call (once per row here).
-_ROW_LINKS = XPath(_FACTION_LINKS)
-_TABLES = XPath(_LIST_TABLES)
+_TABLES = XPath(f"//table[{_FACTION_LINKS}]")
+_FACTION_KEY = f"{labels.FACTION_ID}="
+_SUMMARIES = TypeAdapter(list[OrganizationSummary])
 _INNER_TABLE = XPath(".//table")
 
 
@@ -39,24 +39,30 @@ def extract_list(doc: Document) -> OrganizationList:
         return record
     root = doc.html
     record.title = page_heading(root)
+    summaries: list[dict[str, object]] = []
     for table in elements(_TABLES, root):
         if elements(_INNER_TABLE, table):
             continue
         roles = header_roles(table, labels.ORGANIZATION_LIST_COLUMNS)
         for row in table.iter("tr"):
-            links = elements(_ROW_LINKS, row)
+            # the row's Fraktion links: one walk in C over its links, not a compiled XPath per row
+            links = [a for a in row.iter("a") if (href := a.get("href")) and labels.FACTION_SCRIPT in href
+                     and _FACTION_KEY in href]
             name = next((t for a in links if (t := none_if_empty(cell_text(a)))), None)
             if not name:
                 continue
             cells = cells_by_role(row, roles)
             count = next((t for c in cells.get("member_count", []) if (t := cell_text(c))), "")
-            record.organizations.append(OrganizationSummary(
-                name=name,
-                organization_id=next((i for a in links if (i := query_int(a.get("href"), labels.FACTION_ID))), None),
-                member_count=int(count) if count.isdecimal() else None,
-                last_meeting=parse_date(" ".join(cell_text(c) for c in cells.get("last_meeting", []))),
-                next_meeting=parse_date(" ".join(cell_text(c) for c in cells.get("next_meeting", []))),
-            ))
+            summaries.append({
+                "name": name,
+                "organization_id": next((i for a in links if (i := query_int(a.get("href"), labels.FACTION_ID))),
+                                        None),
+                "member_count": int(count) if count.isdecimal() else None,
+                "last_meeting": parse_date(" ".join(cell_text(c) for c in cells.get("last_meeting", []))),
+                "next_meeting": parse_date(" ".join(cell_text(c) for c in cells.get("next_meeting", []))),
+            })
+    # one validation of the whole list in pydantic-core: cheaper than a model construction per row
+    record.organizations = _SUMMARIES.validate_python(summaries)
     if not record.organizations and any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
         raise NotPublicError("the fr010 page says its content is not public")
     return record
