@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
@@ -23,9 +24,11 @@ _ORGANIZATION_LINKS = (
     f".//a[(contains(@href, '{labels.COMMITTEE_SCRIPT}') and contains(@href, '{labels.COMMITTEE_ID}='))"
     f" or (contains(@href, '{labels.FACTION_SCRIPT}') and contains(@href, '{labels.FACTION_ID}='))]"
 )
-#: Compiled once: a string passed to ``.xpath()`` is compiled again on every call (once per row here).
-_ROW_LINKS = XPath(_ORGANIZATION_LINKS)
 _TABLES = XPath(f"//table[{_ORGANIZATION_LINKS}]")
+#: (script, id key) pairs of the organization links: tested in Python on a row's links, one walk in C
+#: instead of a compiled XPath per row
+_LINK_KEYS = ((labels.COMMITTEE_SCRIPT, f"{labels.COMMITTEE_ID}="), (labels.FACTION_SCRIPT, f"{labels.FACTION_ID}="))
+_MEMBERSHIPS = TypeAdapter(list[Membership])
 _INNER_TABLE = XPath(".//table")
 
 
@@ -38,6 +41,7 @@ def extract(doc: Document) -> Person:
     root = doc.html
     record.name = page_heading(root)
     record.person_id = page_id(doc, labels.PERSON_SCRIPT, labels.PERSON_ID)
+    memberships: list[dict[str, object]] = []
     for table in elements(_TABLES, root):
         if elements(_INNER_TABLE, table):
             continue
@@ -45,7 +49,9 @@ def extract(doc: Document) -> Person:
         for row in table.iter("tr"):
             membership = _membership(row, roles, record)
             if membership is not None:
-                record.memberships.append(membership)
+                memberships.append(membership)
+    # one validation of the whole list in pydantic-core: cheaper than a model construction per row
+    record.memberships = _MEMBERSHIPS.validate_python(memberships)
     if record.name is None and not record.memberships:
         if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
             raise NotPublicError("the person page says its content is not public")
@@ -57,20 +63,22 @@ def _first_text(cells: list[HtmlElement]) -> str | None:
     return next((t for c in cells if (t := cell_text(c))), None)
 
 
-def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> Membership | None:
+def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> dict[str, object] | None:
+    """The fields of a membership row; None for a header row or one without an organization link."""
     cells = body_cells_by_role(row, roles)
     if cells is None:  # a header row
         return None
-    links = elements(_ROW_LINKS, row)
-    if not links:
+    link = next((a for a in row.iter("a") if (href := a.get("href"))
+                 and any(script in href and key in href for script, key in _LINK_KEYS)), None)
+    if link is None:
         return None
-    href = links[0].get("href")
-    organization = none_if_empty(cell_text(links[0])) or _first_text(cells.get("organization", []))
-    return Membership(
-        name=person.name or "", role=_first_text(cells.get("role", [])),
-        party=_first_text(cells.get("party", [])),
-        start_date=parse_date(_first_text(cells.get("start_date", []))),
-        end_date=parse_date(_first_text(cells.get("end_date", []))),
-        person_id=person.person_id, organization=organization,
-        organization_id=query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID),
-    )
+    href = link.get("href")
+    organization = none_if_empty(cell_text(link)) or _first_text(cells.get("organization", []))
+    return {
+        "name": person.name or "", "role": _first_text(cells.get("role", [])),
+        "party": _first_text(cells.get("party", [])),
+        "start_date": parse_date(_first_text(cells.get("start_date", []))),
+        "end_date": parse_date(_first_text(cells.get("end_date", []))),
+        "person_id": person.person_id, "organization": organization,
+        "organization_id": query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID),
+    }
