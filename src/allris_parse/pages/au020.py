@@ -26,7 +26,8 @@ from allris_parse.pages._table import body_cells_by_role, cell_text, first_text,
 #: The innermost tables holding person links or forms (found from the links: a table-first XPath
 #: would search every nested layout table's whole subtree again). Evaluated at the root element, where
 #: ``descendant::`` finds what ``//`` does at half the cost (libxml2 walks ``//`` as
-#: ``descendant-or-self::node()/child::``).
+#: ``descendant-or-self::node()/child::``). Used where a table nesting others holds a person link
+#: (see :func:`person_tables`).
 _PERSON_TABLES = XPath(
     f"descendant::a[contains(@href, '{labels.PERSON_SCRIPT}')][contains(@href, '{labels.PERSON_ID}=')]"
     f"/ancestor::table[1] | descendant::input[@name='{labels.PERSON_ID}']/ancestor::table[1]"
@@ -34,6 +35,7 @@ _PERSON_TABLES = XPath(
 _HEADINGS = tuple(XPath(x) for x in (labels.CLASSIC_HEADING_XPATH, labels.MODERN_HEADING_XPATH, "//h1"))
 
 
+_PERSON_KEY = f"{labels.PERSON_ID}="
 _PERSON_HREF = re.compile(rf"{labels.PERSON_SCRIPT}[^?#]*\?(?:[^#]*&)?{labels.PERSON_ID}=(\d+)", re.IGNORECASE)
 _MEMBERS = TypeAdapter(list[Membership])
 
@@ -85,10 +87,37 @@ def page_id(doc: Document, script: str, id_name: str) -> int | None:
     return None
 
 
+def person_tables(root: HtmlElement) -> list[HtmlElement]:
+    """The innermost tables holding person links or forms, in page order.
+
+    Rosters nest no tables: a table without nested ones is a person table where any of its links or
+    inputs is a person's (a walk in C over the page's few tables, stopping at the first such element;
+    the XPath tests every link and input of the page at ~1 µs each). Where a table that nests others
+    holds one, the innermost table of each is told by :data:`_PERSON_TABLES`.
+    """
+    found: list[HtmlElement] = []
+    person_id, script, key = labels.PERSON_ID, labels.PERSON_SCRIPT, _PERSON_KEY
+    for table in root.iter("table"):
+        for el in table.iter("a", "input"):
+            if el.tag == "a":
+                if (href := el.get("href")) and script in href and key in href:
+                    break
+            elif el.get("name") == person_id:
+                break
+        else:
+            continue  # no person link or input in the table
+        inner = table.iter("table")
+        next(inner)  # the table itself
+        if next(inner, None) is not None:
+            return elements(_PERSON_TABLES, root)
+        found.append(table)
+    return found
+
+
 def read_members(root: HtmlElement) -> list[Membership]:
     """Every member row of the page's person tables, in page order."""
     rows: list[dict[str, object]] = []
-    for table in elements(_PERSON_TABLES, root):
+    for table in person_tables(root):
         roles = header_roles(table, labels.MEMBER_COLUMNS)
         for row in table.iter("tr"):
             values = _member_values(row, roles)
