@@ -48,29 +48,44 @@ class _Header:
         self.fields.setdefault(name, value)
 
 
-def _first_letters(keys: frozenset[str] | set[str]) -> frozenset[str] | None:
-    """The first characters of ``keys``; None where the empty key is one of them (see _has_key)."""
-    return None if "" in keys else frozenset(key[0] for key in keys)
+@dataclass(frozen=True)
+class _Keys:
+    """A set of label keys with what a line must show before :func:`labels.label_key` can give one of them:
+    its first character (None where the empty key is one of them) and at most ``words`` words."""
+
+    keys: frozenset[str]
+    firsts: frozenset[str] | None
+    #: A key's words and one more: the colons ``label_key`` drops may stand as a last word of their own.
+    words: int
+
+    @classmethod
+    def of(cls, keys: frozenset[str]) -> _Keys:
+        firsts = None if "" in keys else frozenset(key[0] for key in keys)
+        return cls(keys, firsts, max(len(key.split()) for key in keys) + 1)
 
 
-def _has_key(line: str, keys: frozenset[str] | set[str], firsts: frozenset[str] | None) -> bool:
-    """``labels.label_key(line) in keys``, with a look at the first character before: a label key that is
-    not empty starts with the case fold of the line's first non-space character (casefold() folds each
-    character on its own, the key's other steps only drop spaces and the colons at the end)."""
+def _has_key(line: str, keys: _Keys) -> bool:
+    """``labels.label_key(line) in keys.keys``, with a look at the first character and the words before: a
+    label key that is not empty starts with the case fold of the line's first non-space character
+    (casefold() folds each character on its own, the key's other steps only fold spaces and drop the
+    colons at the end), and it has as many words as the line, or one fewer (a last word of colons); so
+    most body lines skip split/join/casefold of their whole text."""
     head = line.lstrip()[:1]
-    if firsts is not None and head and head.casefold()[0] not in firsts:
+    if keys.firsts is not None and head and head.casefold()[0] not in keys.firsts:
         return False
-    return labels.label_key(line) in keys
+    if len(line.split(None, keys.words)) > keys.words:  # splits no further than that many words
+        return False
+    return labels.label_key(line) in keys.keys
 
 
-_HEADING_FIRSTS = _first_letters(labels.AGENDA_ITEM_SECTION_HEADINGS)
-_NON_TEXT_FIRSTS = _first_letters(labels.NON_TEXT_SECTIONS)
+_HEADINGS = _Keys.of(labels.AGENDA_ITEM_SECTION_HEADINGS)
+_NON_TEXT = _Keys.of(labels.NON_TEXT_SECTIONS)
 
 
 def _is_section_heading(line: str) -> bool:
     if "|" in line:  # the separator regex scans the whole line: only where a separator can be
         line = labels.TRAILING_CELL_SEPARATOR.sub("", line)
-    return _has_key(line, labels.AGENDA_ITEM_SECTION_HEADINGS, _HEADING_FIRSTS)
+    return _has_key(line, _HEADINGS)
 
 
 def _label_pairs(line: str) -> list[tuple[str, str]]:
@@ -86,7 +101,9 @@ def _label_pairs(line: str) -> list[tuple[str, str]]:
 
 def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
     """Fill ``item`` and the labelled ``fields`` (as shown) from the text lines."""
-    lines = [_line(line) for line in doc.lines]
+    lines = list(map(str.strip, doc.lines))
+    if "|" in lines:  # a lone cell separator at the start of its line is an empty line
+        lines = ["" if line == "|" and raw[0] == "|" else line for line, raw in zip(lines, doc.lines, strict=True)]
     for line in lines:
         if match := labels.ONLINE_VERSION_LINE.match(line):
             item.agenda_item_id = query_int(match["url"], "TOLFDNR")
@@ -98,14 +115,6 @@ def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
         item.sections = _sections(lines, header.body_start, header.body_heading_next)
     _warn_if_truncated(doc, lines, item, header)
     item.warnings.extend(header.warnings)
-
-
-def _line(raw: str) -> str:
-    """The stripped line; empty where it holds nothing or a lone cell separator ("|")."""
-    line = raw.strip()
-    if not line or (line == "|" and raw[0] == "|"):
-        return ""
-    return line
 
 
 def _heading(lines: list[str], item: Draft) -> int:
@@ -142,7 +151,7 @@ def _read_header(lines: list[str], start: int, item: Draft, header: _Header) -> 
         if _is_section_heading(line) and not line.endswith(":") and header.pending is None:
             header.body_start = index
             return
-        if header.in_paper_block or _has_key(line, labels.NON_TEXT_SECTIONS, _NON_TEXT_FIRSTS):
+        if header.in_paper_block or _has_key(line, _NON_TEXT):
             continue
         dash = labels.DASH_ITEM_LINE.match(line)
         text = dash["text"] if dash else line
