@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from lxml.html import HtmlElement
 
@@ -170,17 +170,25 @@ def item_id_from_element_ids(row: HtmlElement) -> int | None:
 def form_document(form: HtmlElement) -> Attachment | None:
     """A classic ``do027`` document button as a document (its label is the title; the URL repeats the
     POST fields as a query, as the server accepts them)."""
-    inputs = list(form.iter("input"))  # one walk for the button, the hidden fields and the DOLFDNR
-    button = next((i for i in inputs if i.get("type") == "submit"), None)
+    button: HtmlElement | None = None
+    hidden: list[str] = []  # "name=value", quoted as urlencode() does
+    document_id: int | None = None
+    for i in form.iter("input"):  # one walk for the button, the hidden fields and the DOLFDNR
+        kind = i.get("type")
+        name = i.get("name")
+        if kind == "submit":
+            if button is None:
+                button = i
+        elif kind == "hidden" and name:
+            hidden.append(f"{quote_plus(name)}={quote_plus(i.get('value', ''))}")
+        if name == "DOLFDNR" and document_id is None and (value := i.get("value")) is not None \
+                and value.strip().isdecimal():
+            document_id = int(value.strip())
     title = clean_inline(button.get("value")) if button is not None else ""
     if not title:
         return None
-    hidden = [(str(i.get("name")), str(i.get("value", ""))) for i in inputs
-              if i.get("type") == "hidden" and i.get("name")]
     action = form.get("action", "").strip()
-    url = f"{action}{'&' if '?' in action else '?'}{urlencode(hidden)}" if action and hidden else action or None
-    document_id = next((int(value.strip()) for i in inputs if i.get("name") == "DOLFDNR"
-                        and (value := i.get("value")) is not None and value.strip().isdecimal()), None)
+    url = f"{action}{'&' if '?' in action else '?'}{'&'.join(hidden)}" if action and hidden else action or None
     return Attachment(title=title, url=url, role="document", document_id=document_id)
 
 

@@ -83,7 +83,7 @@ def extract(doc: Document) -> Meeting:
 
 def _is_agenda_row(row: HtmlElement) -> bool:
     """A row with a ``td.tonr`` (the TOP number)."""
-    return any("tonr" in td.get("class", "").split() for td in row.iterfind("td"))
+    return any(td.tag == "td" and "tonr" in td.get("class", "").split() for td in row)  # no ElementPath
 
 
 def _documents(panels: list[HtmlElement], base: str | None) -> list[Attachment]:
