@@ -45,19 +45,24 @@ def _has_class(value: str | None, name: str) -> bool:
     return value is not None and name in value and name in value.translate(_XML_SPACE).split(" ")
 
 
-def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]]:
+#: A row of the classic metadata table: the row, its ``td`` cells, their ``class`` values ("" for none), and
+#: the links (a child ``a`` of a cell, with its address) in page order.
+_Row = tuple[HtmlElement, list[HtmlElement], list[str], list[tuple[HtmlElement, str]]]
+
+
+def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[_Row], list[HtmlElement]]:
     """One walk in C over headings, rows and terms, in page order: the headings (classic ``#risname`` h1,
     ``h1.title``), the rows of the classic metadata table (a ``td.kb1`` label, or a cell linking a Sitzung
     or a Vorlage), and ``dt`` labels directly followed by their ``dd``."""
     by_id = elements(_HEADING_BY_ID, root)
     headings: list[HtmlElement] = []
-    rows: list[HtmlElement] = []
+    rows: list[_Row] = []
     terms: list[HtmlElement] = []
     for el in root.iter("h1", "tr", "dt"):
         tag = el.tag
         if tag == "tr":
-            if _is_metadata_row(el):
-                rows.append(el)
+            if (row := _metadata_row(el)) is not None:
+                rows.append(row)
         elif tag == "h1":
             if _has_class(el.get("class"), labels.MODERN_HEADING_CLASS) or any(el is h for h in by_id):
                 headings.append(el)
@@ -68,24 +73,31 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement], l
     return headings, rows, terms
 
 
-def _is_metadata_row(row: HtmlElement) -> bool:
+def _metadata_row(row: HtmlElement) -> _Row | None:
+    """The row's parts, read once for the test and the reading of its cells; None for a row of layout."""
+    cells: list[HtmlElement] = []
+    classes: list[str] = []
+    links: list[tuple[HtmlElement, str]] = []
+    found = False
     for cell in row:
         if cell.tag != "td":
             continue
-        if _has_class(cell.get("class"), labels.CLASSIC_LABEL_CELL_CLASS):
-            return True
+        value = cell.get("class") or ""
+        cells.append(cell)
+        classes.append(value)
+        found = found or _has_class(value, labels.CLASSIC_LABEL_CELL_CLASS)
         for link in cell:
-            if link.tag == "a" and (href := link.get("href")) and ("SILFDNR=" in href or "VOLFDNR=" in href):
-                return True
-    return False
+            if link.tag == "a" and (href := link.get("href")):
+                links.append((link, href))
+                found = found or "SILFDNR=" in href or "VOLFDNR=" in href
+    return (row, cells, classes, links) if found else None
 
 
-def _cell_link(cells: list[HtmlElement], script: str, key: str) -> HtmlElement | None:
-    """The first link of the cells (a child of one) whose address names ``script`` and ``key``."""
-    for cell in cells:
-        for link in cell:
-            if link.tag == "a" and (href := link.get("href")) and script in href and key in href:
-                return link
+def _cell_link(links: list[tuple[HtmlElement, str]], script: str, key: str) -> tuple[HtmlElement, str] | None:
+    """The first of a row's links whose address names ``script`` and ``key``."""
+    for link, href in links:
+        if script in href and key in href:
+            return link, href
     return None
 
 
@@ -99,22 +111,21 @@ def _agenda_item_id(doc: Document, root: HtmlElement) -> int | None:
     return None
 
 
-def _metadata_rows(rows: list[HtmlElement], item: Draft, fields: dict[str, str]) -> None:
+def _metadata_rows(rows: list[_Row], item: Draft, fields: dict[str, str]) -> None:
     """Label/value cells up to the linked Vorlage's row; the meeting and the Vorlage from their links."""
-    for row in rows:
-        cells = [c for c in row if c.tag == "td"]
-        if item.meeting_id is None and (meeting := _cell_link(cells, "to010", "SILFDNR=")) is not None:
-            item.meeting_title = inline_text(meeting) or None
-            item.meeting_id = query_int(meeting.get("href"), "SILFDNR") or hidden_int(row, "SILFDNR")
+    for row, cells, classes, links in rows:
+        if item.meeting_id is None and (meeting := _cell_link(links, "to010", "SILFDNR=")) is not None:
+            item.meeting_title = inline_text(meeting[0]) or None
+            item.meeting_id = query_int(meeting[1], "SILFDNR") or hidden_int(row, "SILFDNR")
             continue
-        if (paper := _cell_link(cells, "vo020", "VOLFDNR=")) is not None:
-            shown = inline_text(paper).split(" ", 1)
+        if (paper := _cell_link(links, "vo020", "VOLFDNR=")) is not None:
+            shown = inline_text(paper[0]).split(" ", 1)
             if shown and labels.PAPER_REFERENCE_TOKEN.match(shown[0]):
                 item.paper_reference = shown[0]
-            item.paper_id = query_int(paper.get("href"), "VOLFDNR")
+            item.paper_id = query_int(paper[1], "VOLFDNR")
             return  # what follows (Status, Drucksache-Art, Federführend) is the paper's
         for index, cell in enumerate(cells[:-1]):
-            if "kb1" not in (cell.get("class") or "").split():
+            if "kb1" not in classes[index].split():
                 continue
             name = labels.AGENDA_ITEM_FIELD_LABELS.get(labels.label_key(inline_text(cell)))
             if name and name not in fields:

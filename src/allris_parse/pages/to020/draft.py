@@ -41,5 +41,7 @@ class Draft:
 
 
 def record(draft: Draft, source: Source) -> AgendaItem:
-    """The validated record of a filled draft."""
-    return AgendaItem(source=source, **draft.__dict__)
+    """The validated record of a filled draft; fields left at their default (None, an empty list) are not
+    passed: the model's defaults are the same, and each value passed is validated (~2 µs a record)."""
+    return AgendaItem(source=source, **{name: value for name, value in draft.__dict__.items()
+                                        if value is not None and value != []})
