@@ -15,6 +15,7 @@ Lines are read once, top to bottom; each shape is a small state machine over the
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ _BERATUNGSFOLGE = labels.label_key("Beratungsfolge")
 _LONGEST_HEADING = max(len(key) for key in labels.TEXT_SECTION_HEADINGS)
 _NOISE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS))
 _ANLAGEN = (labels.label_key("Anlagen"), labels.label_key("Anlage/n"))
+_TOGGLES = ("Reduzieren", "Erweitern")
 #: Near this size a rendering has been cut by the tool that made it (about 2000 bytes).
 _CUT_SIZE = (1850, 2000)
 
@@ -95,9 +97,10 @@ def extract(doc: Document) -> Paper:
     start = _find_heading(lines, paper)
     body = lines[start:]
     raw_body = doc.lines[start:]
-    if any(line == "Grunddaten" for line in body[:10]):
+    head = "\n" + "\n".join(body[:30]) + "\n"  # a clean line holds no line break: one search per marker
+    if "Grunddaten" in body[:10]:
         end_marker = _grunddaten(body, paper)
-    elif any(line.startswith(("Betreff:", "Status:")) or line == "Beratungsfolge:" for line in body[:30]):
+    elif "\nBetreff:" in head or "\nStatus:" in head or "\nBeratungsfolge:\n" in head:
         end_marker = _classic(body, paper)
     else:
         end_marker = _reduzieren(body, raw_body, paper)
@@ -226,24 +229,28 @@ def _warn_if_truncated(doc: Document, lines: list[str], paper: Paper, end_marker
 def _reduzieren(lines: list[str], raw: Sequence[str], paper: Paper) -> bool:
     """Panels introduced by a "Reduzieren" toggle line; returns True where the Anlagen panel is reached."""
     panels: list[tuple[str | None, list[str]]] = []
-    current: list[str] | None = None
-    index = 0
+    index = _next_toggle(lines, 0)
     while index < len(lines):
-        line = lines[index]
-        if line in ("Reduzieren", "Erweitern"):
-            heading, index = _panel_heading(lines, raw, index + 1)
-            current = []
-            panels.append((heading, current))
-            continue
-        if current is not None:
-            current.append(line)
-        index += 1
+        heading, index = _panel_heading(lines, raw, index + 1)
+        end = _next_toggle(lines, index)
+        panels.append((heading, lines[index:end]))
+        index = end
     if not panels:  # no toggles at all: known headings on their own lines, as in the Grunddaten shape
         return _headed_sections(lines, paper)
     end_marker = False
     for heading, body in panels:
         end_marker = _panel(heading, body, paper) or end_marker
     return end_marker
+
+
+def _next_toggle(lines: list[str], start: int) -> int:
+    """The index of the next "Reduzieren"/"Erweitern" line from ``start`` on (``len(lines)`` where none
+    follows): ``list.index`` compares in C."""
+    found = len(lines)
+    for toggle in _TOGGLES:
+        with contextlib.suppress(ValueError):  # not there
+            found = lines.index(toggle, start, found)
+    return found
 
 
 def _panel_heading(lines: list[str], raw: Sequence[str], index: int) -> tuple[str | None, int]:
