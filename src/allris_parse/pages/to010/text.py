@@ -12,7 +12,7 @@ import re
 from allris_parse import labels
 from allris_parse.clean import drop_noise_lines
 from allris_parse.document import Document
-from allris_parse.models import AgendaEntry, Meeting, Section
+from allris_parse.models import Meeting, Section
 from allris_parse.normalize import clean_block, clean_inline, clean_lines
 from allris_parse.pages.to010 import common
 
@@ -27,7 +27,7 @@ def extract(doc: Document) -> Meeting:
     meeting = Meeting(source=doc.source())
     lines = clean_lines(drop_noise_lines(doc.lines))
     rest: list[str] = []
-    items: list[AgendaEntry] = []
+    items: list[dict[str, object]] = []
     pending: str | None = None
     for line in lines:
         if not line:
@@ -54,11 +54,11 @@ def extract(doc: Document) -> Meeting:
         if item is not None:
             items.append(item)
             continue
-        if items and not rest and items[-1].title and not line.startswith("|"):
-            items[-1].title = f"{items[-1].title} {line}"
+        if items and not rest and items[-1].get("title") and not line.startswith("|"):
+            items[-1]["title"] = f"{items[-1]['title']} {line}"
             continue
         rest.append(line)
-    meeting.agenda_items = items
+    meeting.agenda_items = common.entries(items)
     text = clean_block("\n".join(rest))
     if text and not items:
         meeting.sections = [Section(heading=None, text=text)]
@@ -67,14 +67,14 @@ def extract(doc: Document) -> Meeting:
     return common.finish(meeting)
 
 
-def _top_line(line: str) -> AgendaEntry | None:
+def _top_line(line: str) -> dict[str, object] | None:
     match = _TOP_LINE.match(line)
     if not match:
         return None
     return common.entry(clean_inline(match["number"]), clean_inline(match["title"]) or None)
 
 
-def _pipe_row(line: str) -> AgendaEntry | None:
+def _pipe_row(line: str) -> dict[str, object] | None:
     cells = [clean_inline(c) for c in line.strip().strip("|").split("|")]
     if not cells or not _TOP_LINE.match(cells[0]):
         return None
