@@ -47,8 +47,10 @@ _TYPE_IN_ADDRESS = re.compile(r"(?<![a-z0-9])(" + "|".join(labels.PAGE_TYPE_CODE
                               re.IGNORECASE)
 
 
-#: A line of a classic text rendering that starts with one of its labels.
-_CLASSIC_TEXT_LABEL = re.compile(r"^(?:Betreff|Status|Gremium|TOP):", re.MULTILINE)
+#: Labels a line of a classic text rendering starts with, after the line break before it: searching the joined
+#: head for each (in C) costs about a third of one MULTILINE regex search.
+_CLASSIC_TEXT_LABELS = ("Betreff:", "Status:", "Gremium:", "TOP:")
+_CLASSIC_TEXT_LABELS_IN_TEXT = tuple("\n" + label for label in _CLASSIC_TEXT_LABELS)
 _WICKET_BASE_URL = re.compile(r"Wicket\.Ajax\.baseUrl=\"([a-z0-9_]+)")
 _AJAX_RESPONSE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<ajax-response\b", re.IGNORECASE)
 _AJAX_COMPONENT = re.compile(r"<component\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</component>", re.DOTALL | re.IGNORECASE)
@@ -261,7 +263,8 @@ def _detect_text(doc: Document) -> None:
 
 def _text_flavour(head: list[str]) -> Flavour:
     joined = "\n".join(head)
-    if "Beratungsfolge:" in joined or _CLASSIC_TEXT_LABEL.search(joined):
+    if ("Beratungsfolge:" in joined or joined.startswith(_CLASSIC_TEXT_LABELS)
+            or any(label in joined for label in _CLASSIC_TEXT_LABELS_IN_TEXT)):
         return "classic"
     if "Reduzieren" in head or "Grunddaten" in head:
         return "allris4"
