@@ -11,7 +11,8 @@ from lxml.html import HtmlElement
 from pydantic import TypeAdapter
 
 from allris_parse import labels
-from allris_parse.fields import _BLOCK_SET, _CELL_SET, inline_text, parse_date, parse_time_range, query_int, text_of
+from allris_parse.document import _NOT_XML_TEXT
+from allris_parse.fields import _BLOCK_SET, _CELL_SET, inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import AgendaEntry, Attachment, Meeting
 from allris_parse.normalize import clean_inline
 
@@ -23,23 +24,57 @@ _SMALL_SUBTREE = 24
 
 
 def text(el: HtmlElement | None) -> str:
-    """:func:`fields.inline_text` of ``el``, without marking the subtree where nothing below ``el`` is a
-    block or a cell (agenda cells hold a link or a span or two): the text is then the same without the
-    marks, and setting them costs more than reading it."""
+    """:func:`fields.inline_text` of ``el``. Small subtrees (agenda cells hold a link, a span, a ``div`` or
+    two) are read in one walk that lays out blocks and cells as its marks would, without setting them:
+    marks only add white space, which the cleaner folds, and setting them costs more than reading."""
     if el is None:
         return ""
     size = len(el)
     if not size:
         return clean_inline(el.text)
-    if size == 1:  # most agenda cells: one link or span without children, its text read without a walk
+    if size == 1:  # most agenda cells: one link or span without children
         child = el[0]
         tag = child.tag
         if isinstance(tag, str) and tag not in _BREAK_TAGS and not len(child):
             return clean_inline(f"{el.text or ''}{child.text or ''}{child.tail or ''}")
-    for count, node in enumerate(el.iterdescendants(), 1):
-        if count > _SMALL_SUBTREE or node.tag in _BREAK_TAGS:
-            return inline_text(el)
-    return clean_inline(text_of(el))
+    tag = el.tag
+    parts = ["\n" if tag in _BLOCK_SET and tag != "br" else "", el.text or ""]
+    layout = _lay_out(el, parts, [_SMALL_SUBTREE])
+    if layout is None:  # a large subtree: marking it in C is cheaper
+        return inline_text(el)
+    joined = "".join(parts)
+    if layout and _NOT_XML_TEXT.search(f"{joined}{el.tail or ''}"):
+        return inline_text(el)  # lxml refuses to store such text as marks: the caller reads the page again
+    return clean_inline(joined)
+
+
+def _lay_out(node: HtmlElement, parts: list[str], budget: list[int]) -> bool | None:
+    """Append the text below ``node`` as :func:`fields.text_of` gives it once ``fields._mark_blocks`` has
+    marked the subtree; True where a block or cell was marked, None past ``budget`` elements."""
+    marked = False
+    for child in node:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment: only its tail is text
+            parts.append(child.tail or "")
+            continue
+        before = after = ""
+        if tag in _BLOCK_SET:
+            before, after, marked = ("" if tag == "br" else "\n"), "\n", True
+        elif tag in _CELL_SET:
+            after, marked = " ", True
+        parts.append(before)
+        parts.append(child.text or "")
+        if len(child):
+            inner = _lay_out(child, parts, budget)
+            if inner is None:
+                return None
+            marked = marked or inner
+        parts.append(after)
+        parts.append(child.tail or "")
+    return marked
 
 
 def set_field(meeting: Meeting, fieldname: str, value: str) -> None:
