@@ -776,13 +776,14 @@ def _may_hold_form(root: lxml.html.HtmlElement) -> bool:
         if YES_NO_NEAR.search(text, max(0, start - 24), start + 30):
             return True
         start = text.find("Nein", start + 4)
-    for el in root.iter("input"):
-        kind = el.get("type")
-        if kind and kind.lower() == "checkbox" and _input_glyph(el):
+    # one walk for inputs and images; every attribute value of every image in one string: most pages'
+    # images (logos, icons) name no hint, and one search there is cheaper than three attribute reads per image
+    values: list[str] = []
+    for el in root.iter("input", "img"):
+        if el.tag == "img":
+            values += el.values()
+        elif (kind := el.get("type")) and kind.lower() == "checkbox" and _input_glyph(el):
             return True
-    # every attribute value of every image in one string: most pages' images (logos, icons) name no hint,
-    # and one search there is cheaper than three attribute reads per image
-    values = [value for img in root.iter("img") for value in img.values()]
     joined = "\n".join(values).lower() if values else ""
     if any(hint in joined for hint in IMAGE_HINTS):
         for img in root.iter("img"):
