@@ -136,7 +136,7 @@ def _subject_cell(cells: list[HtmlElement], scan: common.RowScan) -> tuple[HtmlE
         if any(cell is c for c in cells):
             return cell, None
     for cell in cells:
-        if "text1" in cell.get("class", "").split():
+        if _has_class(cell.get("class"), "text1"):
             return cell, None
     busy = scan.busy_cells
     for cell in cells:
