@@ -26,25 +26,21 @@ def extract(doc: Document) -> Meeting:
     headings: list[HtmlElement] = []
     label_cells: list[HtmlElement] = []
     right_columns: list[HtmlElement] = []
-    tables: list[HtmlElement] = []
-    # one cheap walk (XPath predicates cost more); the list keeps the cells' proxies alive for the rows
+    # one walk a tag, in C (no tag test per element); the list keeps the cells' proxies alive for the rows
     # read below, which then find them instead of building them again
-    walked = list(root.iter("div", "td", "table"))
-    for el in walked:
-        tag = el.tag
-        if tag == "td":
-            value = el.get("class")
-            if not value:
-                continue
-            if _has_class(value, labels.CLASSIC_LABEL_CELL_CLASS):
-                label_cells.append(el)
-            elif _has_class(value, labels.CLASSIC_RIGHT_COLUMN_CLASS) and not any(
-                    c is el for column in right_columns for c in column.iter("td")):
-                right_columns.append(el)
-        elif tag == "table":
-            if _has_class(el.get("class"), labels.CLASSIC_LIST_TABLE_CLASS):
-                tables.append(el)
-        elif el.get("id") in labels.CLASSIC_HEADING_IDS:
+    cells = list(root.iter("td"))
+    for el in cells:
+        value = el.get("class")
+        if not value:
+            continue
+        if _has_class(value, labels.CLASSIC_LABEL_CELL_CLASS):
+            label_cells.append(el)
+        elif _has_class(value, labels.CLASSIC_RIGHT_COLUMN_CLASS) and not any(
+                c is el for column in right_columns for c in column.iter("td")):
+            right_columns.append(el)
+    tables = [el for el in root.iter("table") if _has_class(el.get("class"), labels.CLASSIC_LIST_TABLE_CLASS)]
+    for el in root.iter("div"):
+        if el.get("id") in labels.CLASSIC_HEADING_IDS:
             headings.extend(el.iter("h1"))
     for cell in label_cells:
         fieldname = labels.MEETING_FIELD_LABELS.get(labels.label_key(common.text(cell)))
