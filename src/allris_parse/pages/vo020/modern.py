@@ -28,19 +28,15 @@ _BASE_URL = re.compile(r"Wicket\.Ajax\.baseUrl\s*=\s*\"[^\"]*?[?&](?:amp;)?VOLFD
 _OWN_LINK = re.compile(r"(?:href|action)\s*=\s*[\"'][^\"']*?vo020\?\d+-[^\"']*?[?&;]VOLFDNR=(\d+)", re.IGNORECASE)
 _QUERY_ID = {name: re.compile(rf"[?&;]{name}=(\d+)", re.IGNORECASE) for name in ("SILFDNR", "TOLFDNR", "DOLFDNR")}
 _HAS_DIGIT = re.compile(r"\d")
-_STATUS_TEXT = etree.XPath(
-    "string(.//span[contains(concat(' ', normalize-space(@class), ' '), ' wfcolorDesc ')])")
-_STATUS_ATTR = etree.XPath("(.//@aria-label | .//@title)[normalize-space()][1]")
+#: The workflow state's text span (ALLRIS 4), and the attributes that label a coloured box (responsive).
+_STATUS_CLASS = "wfcolorDesc"
+_STATUS_ATTRS = ("aria-label", "title")
+#: XML white space, as normalize-space() knows it (class tokens, blank attribute values).
+_XML_SPACE = " \t\r\n"
+_XML_SPACE_TO_SPACE = str.maketrans("\t\r\n", "   ")
 
 #: Text fields whose ``<br>``-separated lines are separate names ("Muster, Erika"), joined with "; ".
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
-
-
-def _strings(xpath: etree.XPath, el: HtmlElement) -> list[str]:
-    found = xpath(el)
-    if isinstance(found, list):
-        return [str(x) for x in found if isinstance(x, str)]
-    return [found] if isinstance(found, str) else []
 
 
 def _is_anchor_section(el: HtmlElement, el_id: str) -> bool:
@@ -133,12 +129,16 @@ def extract(doc: Document) -> Paper:
 
 def _head_fields(head: HtmlElement) -> dict[str, str]:
     """Field values of the Grunddaten block, found by their ids, else by their labels."""
+    # plain walks, not iterfind(".//a[@aria-describedby]") and (".//*[@id]"): ElementPath filters in Python too
     label_of: dict[str, str] = {}
-    for anchor in head.iterfind(".//a[@aria-describedby]"):
-        label_of.setdefault(anchor.get("aria-describedby", ""), inline_text(anchor))
+    for anchor in head.iterdescendants("a"):
+        if (described_by := anchor.get("aria-describedby")) is not None:
+            label_of.setdefault(described_by, inline_text(anchor))
     values: dict[str, str] = {}
-    for el in head.iterfind(".//*[@id]"):
-        el_id = el.get("id", "")
+    for el in head.iterdescendants("*"):
+        el_id = el.get("id")
+        if el_id is None:
+            continue
         name = labels.ALLRIS4_FIELD_IDS.get(el_id)
         if name is None and el_id in label_of:
             name = labels.PAPER_FIELD_LABELS.get(labels.label_key(label_of[el_id]))
@@ -202,9 +202,10 @@ def _id(href: str | None, name: str) -> int | None:
 
 def _columns(table: HtmlElement) -> dict[str, int]:
     columns = {"status": 0, "date": 1, "committee": 2, "result": 3, "agenda_link": 4}
-    header = table.find(".//tr[th]")
+    # the first row with a header cell (table.find(".//tr[th]"), without ElementPath): the first row, mostly
+    header = next((tr for tr in table.iter("tr") if any(cell.tag == "th" for cell in tr)), None)
     if header is not None:
-        found = {labels.BF_TABLE_COLUMNS[key]: i for i, th in enumerate(header.findall("th"))
+        found = {labels.BF_TABLE_COLUMNS[key]: i for i, th in enumerate(c for c in header if c.tag == "th")
                  if (key := labels.label_key(_text(th))) in labels.BF_TABLE_COLUMNS}
         if "committee" in found:
             columns = {**columns, **found}
@@ -262,13 +263,22 @@ def _consultations(table: HtmlElement) -> list[Consultation]:
 
 
 def _status(cell: HtmlElement | None) -> str | None:
-    """Workflow state: ``span.wfcolorDesc`` text (ALLRIS 4) or the coloured box's label (responsive)."""
+    """Workflow state: ``span.wfcolorDesc`` text (ALLRIS 4) or the coloured box's label (responsive).
+
+    Walks over the small cell, in document order as the XPaths ``string(.//span[@class ~ wfcolorDesc])``
+    and ``(.//@aria-label | .//@title)[normalize-space()][1]`` would read it (each XPath call costs ~5 µs)."""
     if cell is None:
         return None
-    text = clean_inline("".join(_strings(_STATUS_TEXT, cell)))
+    text = ""
+    for span in cell.iterdescendants("span"):
+        cls = span.get("class")
+        if cls and _STATUS_CLASS in cls and _STATUS_CLASS in cls.translate(_XML_SPACE_TO_SPACE).split(" "):
+            text = clean_inline(text_of(span))
+            break
     if not text:
-        found = _strings(_STATUS_ATTR, cell)
-        text = clean_inline(found[0]) if found else ""
+        value = next((value for el in cell.iter(etree.Element) for name, value in el.items()
+                      if name in _STATUS_ATTRS and value.strip(_XML_SPACE)), None)
+        text = clean_inline(value) if value is not None else ""
     return text or None
 
 
