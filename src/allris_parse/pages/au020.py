@@ -78,7 +78,7 @@ def page_id(doc: Document, script: str, id_name: str) -> int | None:
     for address in (doc.url, doc.path):
         if address and script in address and (value := query_int(address, id_name)) is not None:
             return value
-    match = labels.CLASSIC_OBJECT_ID.search(doc.text[:20000])
+    match = labels.CLASSIC_OBJECT_ID.search(doc.text, 0, 20000)  # the head: no copy of it
     if match:
         return int(match[1] or match[2])
     for href in doc.html.xpath(f"//a[contains(@href, '{script}')][contains(@href, '{id_name}=')]/@href"):
