@@ -315,7 +315,12 @@ def _documents(right_columns: list[HtmlElement], attachment_tables: list[HtmlEle
     done = [form for table in attachment_tables for form in _document_forms(table)]
     documents: list[Attachment] = []
     seen: set[int | None] = set()
-    for column in right_columns:  # nested right-column cells hold the same forms again
+    read: set[HtmlElement] = set()
+    for column in right_columns:
+        # a right-column cell nested in one read before holds the same forms again: all of them are done
+        if read and any(cell in read for cell in column.iterancestors("td")):
+            continue
+        read.add(column)
         for form in _document_forms(column):
             if any(form is other for other in done):
                 continue
