@@ -9,6 +9,7 @@ without a page of their own (no link) count where they show a name and a role, a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
 from lxml.etree import XPath
@@ -21,7 +22,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, inline_text, parse_date, query_int
 from allris_parse.models import Membership, Organization
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import body_cells_by_role, cell_text, first_text, header_roles
+from allris_parse.pages._table import body_cells_by_role, first_text, header_roles, text_reader
 
 #: The innermost tables holding person links or forms (found from the links: a table-first XPath
 #: would search every nested layout table's whole subtree again). Evaluated at the root element, where
@@ -119,15 +120,17 @@ def read_members(root: HtmlElement) -> list[Membership]:
     rows: list[dict[str, object]] = []
     for table in person_tables(root):
         roles = header_roles(table, labels.MEMBER_COLUMNS)
+        read = text_reader(table)
         for row in table.iter("tr"):
-            values = _member_values(row, roles)
+            values = _member_values(row, roles, read)
             if values is not None:
                 rows.append(values)
     # one validation of the whole list in pydantic-core: cheaper than a model construction per row
     return _MEMBERS.validate_python(rows)
 
 
-def _member_values(row: HtmlElement, roles: list[str | None]) -> dict[str, object] | None:
+def _member_values(row: HtmlElement, roles: list[str | None], read: Callable[[HtmlElement], str]
+                   ) -> dict[str, object] | None:
     """A member row's fields with a value (the others keep their default None: most rosters show no
     dates, party or organization); None for a header row or one without a name."""
     cells = body_cells_by_role(row, roles)
@@ -139,30 +142,30 @@ def _member_values(row: HtmlElement, roles: list[str | None]) -> dict[str, objec
     for link in row.iter("a"):
         if (href := link.get("href")) and (match := _PERSON_HREF.search(href)):
             person_id = int(match[1])
-            name = cell_text(link) or None  # cell_text is clean already
+            name = read(link) or None  # the text is clean already
             break
     else:
         for field in row.iter("input"):
             if field.get("name") == labels.PERSON_ID and (value := (field.get("value") or "").strip()).isdecimal():
                 person_id = int(value)
                 break
-    name = name or first_text(cells.get("name"))
-    role = first_text(cells.get("role"))
+    name = name or first_text(cells.get("name"), read)
+    role = first_text(cells.get("role"), read)
     if not name or (person_id is None and not role):
         return None
     values: dict[str, object] = {"name": name}
     if role is not None:
         values["role"] = role
-    if (party := first_text(cells.get("party"))) is not None:
+    if (party := first_text(cells.get("party"), read)) is not None:
         values["party"] = party
-    if (start := cells.get("start_date")) and (start_date := parse_date(first_text(start))) is not None:
+    if (start := cells.get("start_date")) and (start_date := parse_date(first_text(start, read))) is not None:
         values["start_date"] = start_date
-    if (end := cells.get("end_date")) and (end_date := parse_date(first_text(end))) is not None:
+    if (end := cells.get("end_date")) and (end_date := parse_date(first_text(end, read))) is not None:
         values["end_date"] = end_date
     if person_id is not None:
         values["person_id"] = person_id
     if organization_cells := cells.get("organization"):
-        if (organization := first_text(organization_cells)) is not None:
+        if (organization := first_text(organization_cells, read)) is not None:
             values["organization"] = organization
         org_link = next((a for a in organization_cells[0].iter("a") if a.get("href") is not None), None)
         if org_link is not None:
