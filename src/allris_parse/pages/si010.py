@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from lxml.html import HtmlElement
 from pydantic import TypeAdapter
@@ -26,7 +27,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import CalendarEntry, MeetingCalendar
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import body_cells_by_role, cell_text, has_class, header_roles
+from allris_parse.pages._table import body_cells_by_role, first_text, has_class, header_roles, text_reader
 
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
 #: What every date :func:`parse_date` reads holds (a year of four digits or "d.d"): a day cell without
@@ -148,6 +149,7 @@ def _classed_cells(row: HtmlElement) -> dict[str, list[HtmlElement]] | None:
 def _read_table(table: HtmlElement, month: tuple[int, int] | None, entries: list[dict[str, object]]) -> None:
     classed = has_class(table, labels.CALENDAR_VIEW_CLASS)
     roles = [] if classed else header_roles(table, labels.CALENDAR_COLUMNS)
+    read = text_reader(table)
     current_day: int | None = None
     current_date: dt.date | None = None
     for row in _rows(table):
@@ -158,7 +160,7 @@ def _read_table(table: HtmlElement, month: tuple[int, int] | None, entries: list
         if not cells and not classed:
             cells = _cells_by_classic_class(row)
         dates = cells.get("date")
-        day_text = " ".join(cell_text(c) for c in dates) if dates else ""
+        day_text = " ".join([read(c) for c in dates]) if dates else ""
         day_date = parse_date(day_text) if _DATE_HINT.search(day_text) else None
         day_match = _DAY_OF_MONTH.search(day_text)
         if day_date or day_match:
@@ -167,7 +169,7 @@ def _read_table(table: HtmlElement, month: tuple[int, int] | None, entries: list
                 month = (month[0] + month[1] // 12, month[1] % 12 + 1)  # a Zeitraum across months
             current_day = day
             current_date = day_date or (_make(month, day) if month and day else None)
-        entry = _entry(row, cells, current_date)
+        entry = _entry(row, cells, current_date, read)
         if entry is not None:
             entries.append(entry)
 
@@ -195,10 +197,11 @@ def _make(month: tuple[int, int], day: int) -> dt.date | None:
         return None
 
 
-def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date | None) -> dict[str, object] | None:
+def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date | None,
+           read: Callable[[HtmlElement], str]) -> dict[str, object] | None:
     """The fields of a meeting row; None for a row without a time or a meeting id."""
     times = cells.get("time")
-    start, end = parse_time_range(" ".join(cell_text(c) for c in times)) if times else (None, None)
+    start, end = parse_time_range(" ".join([read(c) for c in times])) if times else (None, None)
     links: list[HtmlElement] = []
     tooltips: list[str] = []
     for link in row.iter("a"):  # the Sitzung links and the tooltips
@@ -215,11 +218,11 @@ def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date 
                 break
     if start is None and meeting_id is None:
         return None  # an empty day or a calendar note ("Schulferien", a holiday)
-    title = none_if_empty(cell_text(links[0])) if links else None
+    title = none_if_empty(read(links[0])) if links else None
     if title is None:
-        title = next((t for c in cells.get("title", []) if (t := cell_text(c))), None)
-    committee = next((t for c in cells.get("committee", []) if (t := cell_text(c))), None)
-    location = next((t for c in cells.get("location", []) if (t := cell_text(c))), None)
+        title = first_text(cells.get("title"), read)
+    committee = first_text(cells.get("committee"), read)
+    location = first_text(cells.get("location"), read)
     tooltip = " ".join(tooltips)
     shown_date = parse_date(tooltip) if tooltip else None
     cancelled = any(labels.CANCELLED_MARKERS.search(t) for t in (title, committee, tooltip) if t)
