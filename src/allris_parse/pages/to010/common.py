@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import chain
 from urllib.parse import quote_plus
 
 from lxml.html import HtmlElement
@@ -295,36 +294,38 @@ def scan_row(row: HtmlElement, cells: list[HtmlElement], whole_row: bool) -> Row
     The node checks are inlined: a row has 5-10 such nodes, and a call per node costs as much as the check.
     """
     scan = RowScan()
-    nodes = row.iter(*_SCAN_TAGS) if whole_row else chain.from_iterable(c.iter(*_SCAN_TAGS) for c in cells)
     item_script = labels.AGENDA_ITEM_SCRIPT
     paper_script = labels.AGENDA_PAPER_SCRIPT
     meeting_script = labels.AGENDA_MEETING_SCRIPT
-    for node in nodes:
-        tag = node.tag
-        if tag == "a":
-            href = node.get("href")
-            if not href:
-                continue
-            cell = _row_child_above(row, node)
-            is_item = item_script in href
-            if is_item and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
-                scan.item_link_cells.append(cell)
-            if "TOLFDNR=" in href:
-                scan.item_hrefs.append(href)
-            is_paper = paper_script in href
-            if is_paper or meeting_script in href:
-                if is_paper and scan.paper_reference is None and (reference := text(node)):
-                    scan.paper_reference = reference
-                    scan.paper_id = query_int(href, "VOLFDNR") or scan.paper_id
-                if not is_item:
-                    scan.busy_cells.add(id(cell))
-        elif tag == "input":
-            _scan_input(scan, node)
-        elif tag == "span":
-            if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
-                scan.notes.append(node)
-        else:
-            scan.busy_cells.add(id(_row_child_above(row, node)))
+    # (cell, subtree) pairs: the whole row with its cells found per node, or each cell as its own cell
+    parts = [(None, row)] if whole_row else [(cell, cell) for cell in cells]
+    for owner, top in parts:
+        for node in top.iter(*_SCAN_TAGS):
+            tag = node.tag
+            if tag == "a":
+                href = node.get("href")
+                if not href:
+                    continue
+                cell = owner if owner is not None else _row_child_above(row, node)
+                is_item = item_script in href
+                if is_item and (not scan.item_link_cells or scan.item_link_cells[-1] is not cell):
+                    scan.item_link_cells.append(cell)
+                if "TOLFDNR=" in href:
+                    scan.item_hrefs.append(href)
+                is_paper = paper_script in href
+                if is_paper or meeting_script in href:
+                    if is_paper and scan.paper_reference is None and (reference := text(node)):
+                        scan.paper_reference = reference
+                        scan.paper_id = query_int(href, "VOLFDNR") or scan.paper_id
+                    if not is_item:
+                        scan.busy_cells.add(id(cell))
+            elif tag == "input":
+                _scan_input(scan, node)
+            elif tag == "span":
+                if node.get("title") == labels.AGENDA_NOTE_TITLE or _has_note_class(node):
+                    scan.notes.append(node)
+            else:
+                scan.busy_cells.add(id(owner if owner is not None else _row_child_above(row, node)))
     return scan
 
 
@@ -369,8 +370,9 @@ def title_and_note(cell: HtmlElement, notes: list[HtmlElement], shown: str | Non
         shown = text(cell)
     if not notes:  # most rows: no note to find or split off
         return shown or None, None
-    own = [n for n in notes if any(a is cell for a in n.iterancestors("td"))]
-    note = " ".join(t for n in own if (t := text(n))) if own else ""
+    # empty notes (ALLRIS 4 puts an empty span in every Betreff) add nothing: not looked up in the cell
+    own = [n for n in notes if (len(n) or clean_inline(n.text)) and any(a is cell for a in n.iterancestors("td"))]
+    note = " ".join(t for n in own if (t := text(n)))
     title, note_text = split_note(shown, note)
     return title or None, note_text
 
