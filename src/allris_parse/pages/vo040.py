@@ -33,14 +33,14 @@ def extract(doc: Document) -> PaperList:
     if doc.format != "html":
         record.warnings.append("paper lists are read from HTML pages only")
         return record
-    totals, links = _regions(doc.html)
+    totals, rows = _regions(doc.html)
     for cell in totals:
         shown = str(_FIRST_TEXT(cell))
         if any(ch.isdigit() for ch in shown):
             record.total = shown
             break
     entries: list[dict[str, object]] = []
-    for link in links:
+    for link, after in rows:
         text = inline_text(link)
         reference, _, title = text.partition(" ")
         if not labels.PAPER_REFERENCE_TOKEN.match(reference):
@@ -48,14 +48,12 @@ def extract(doc: Document) -> PaperList:
         # cells after the link's cell: date (Angelegt/Freigabe), then the Vorlage-Art (the last cell
         # without a date); a text without a digit holds no date, so is not searched for one
         date, kind = None, None
-        link_cell = next(link.iterancestors("td"), None)
-        if link_cell is not None:
-            for td in link_cell.itersiblings("td"):
-                if value := inline_text(td):
-                    if (found := parse_date(value) if _DIGIT.search(value) else None) is None:
-                        kind = value
-                    elif date is None:
-                        date = found
+        for td in after:
+            if value := inline_text(td):
+                if (found := parse_date(value) if _DIGIT.search(value) else None) is None:
+                    kind = value
+                elif date is None:
+                    date = found
         entries.append({"paper_id": query_int(link.get("href"), "VOLFDNR"), "reference": reference or None,
                         "title": title or None, "date": date, "paper_type": kind})
     # one validation of the whole list in pydantic-core: cheaper than a model construction per row
@@ -69,10 +67,11 @@ def _classes(value: str | None) -> list[str]:
     return value.translate(_XML_SPACE).split(" ") if value else []
 
 
-def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
-    """The total cells and the paper rows' links, in page order, each row once."""
+def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlElement, list[HtmlElement]]]]:
+    """The total cells and the paper rows' links with the cells after the link's cell, in page order,
+    each row once."""
     totals: list[HtmlElement] = []
-    links: list[HtmlElement] = []
+    rows: list[tuple[HtmlElement, list[HtmlElement]]] = []
     seen: set[int] = set()
     kept: list[HtmlElement] = []  # keeps the proxies alive, so their ids stay unique
     for table in root.iter("table"):
@@ -85,8 +84,9 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
                 continue  # a row of a nested list table, read with the outer one
             seen.add(id(row))
             kept.append(row)
-            for cell in row:
-                if cell.tag == "td" and (value := cell.get("class")) and labels.CLASSIC_LABEL_CELL_CLASS in value \
+            cells = [cell for cell in row if cell.tag == "td"]
+            for cell in cells:
+                if (value := cell.get("class")) and labels.CLASSIC_LABEL_CELL_CLASS in value \
                         and labels.CLASSIC_LABEL_CELL_CLASS in _classes(value):
                     totals.append(cell)
             value = row.get("class")
@@ -94,8 +94,16 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
                     name in _ROW_CLASSES for name in _classes(value)):
                 continue
             link = next((a for a in row.iter("a") if _LINK_KEY in (a.get("href") or "")), None)
-            if link is not None:
-                links.append(link)
+            if link is None:
+                continue
+            # the cells after the link's cell: the row's own where the link sits right in one of them
+            # (the proxies made above), else its nearest cell's following ones
+            cell = link.getparent()
+            if cell is not None and cell.tag == "td" and cell.getparent() is row:
+                rows.append((link, cells[cells.index(cell) + 1:]))
+            else:
+                cell = next(link.iterancestors("td"), None)
+                rows.append((link, list(cell.itersiblings("td")) if cell is not None else []))
     if len(totals) > 1:  # rows of nested tables may come between a row's cells: page order by XPath
         totals = elements(_TOTALS, root)
-    return totals, links
+    return totals, rows
