@@ -29,7 +29,9 @@ _MAGICS = tuple(magic for magic, _ in _BINARY_MAGIC)
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _BOM_STARTS = tuple(bom for bom, _ in _BOMS)
-_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+#: Searched in the head in lower case (bytes.lower() folds ASCII letters only, as a case-blind bytes pattern
+#: would): the case-sensitive search costs less than half.
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([a-z0-9_.:-]+)""")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 #: Every other byte: what deleting these leaves is the control bytes (faster than deleting those).
 _NOT_CONTROL_BYTES = bytes(b for b in range(0x100) if b not in _CONTROL_BYTES)
@@ -76,10 +78,10 @@ class Decoded:
 
 
 def _declared_charset(head: bytes) -> str | None:
-    lowered = head.lower()  # bytes patterns ignore case for ASCII letters only, as bytes.lower() does
+    lowered = head.lower()
     if b"charset" not in lowered and b"encoding" not in lowered:
-        return None  # the case-blind regex costs ~25 µs on 2 KB where it finds nothing (text renderings)
-    match = _DECLARED.search(head)
+        return None  # the regex costs ~20 µs on 2 KB where it finds nothing (text renderings)
+    match = _DECLARED.search(lowered)
     if not match:
         return None
     name = match.group(1).decode("ascii", "replace").lower()
