@@ -30,7 +30,7 @@ from lxml import etree
 from allris_parse import labels
 from allris_parse.fields import parse_amount
 from allris_parse.models import Accessibility, Checkbox, Finance
-from allris_parse.normalize import clean_inline
+from allris_parse.normalize import clean_inline, clean_lines
 
 # --- data: tick shapes, group and option labels ----------------------------------------------------
 
@@ -571,8 +571,9 @@ def _first_label_line(lines: Sequence[str], joined: str) -> int | None:
 _GROUP_LEAD_LINES = 25
 
 
-def read_lines(lines: Sequence[str]) -> FormReading:
-    """Checkbox groups of a text rendering."""
+def read_lines(lines: Sequence[str], cleaned: Sequence[str] | None = None) -> FormReading:
+    """Checkbox groups of a text rendering; ``cleaned``: the lines as ``normalize.clean_lines`` gives them,
+    where the caller has them already."""
     joined = "\n".join(lines)
     first_label = _first_label_line(lines, joined)
     box_at = _first_box_at(joined)
@@ -584,24 +585,25 @@ def read_lines(lines: Sequence[str]) -> FormReading:
         else:
             first_box = next(i for i, line in enumerate(lines) if _first_box_at(line) is not None)
         start = max(0, first_box - _GROUP_LEAD_LINES)
-        lines = lines[min(start, first_label) if first_label is not None else start:]
+        begin = min(start, first_label) if first_label is not None else start
     elif first_label is not None:
         # No box anywhere: only a known form whose options stand without ticks can be reported.
-        lines = lines[first_label:]
+        begin = first_label
     else:
         return FormReading()
+    cleaned = clean_lines(lines[begin:]) if cleaned is None else cleaned[begin:]
     tokens: list[_Token] = []
     glyph_page = any(char in joined for char in _BOX_CHARS)  # else no line needs the glyph test
     noise_lines, noise_start = labels.NOISE_LINES, _NOISE_START
-    for line in lines:
+    for line, clean in zip(lines[begin:], cleaned, strict=True):
         if not line.strip(_BLANK):  # most lines of a form are empty cells: _line_tokens's first test, inline
             if "\u00a0" in line:
                 tokens.append(_SPACER)
         elif line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
             for cell in line.strip().strip("|").split("|"):
                 _line_tokens(cell, tokens, glyph_page)
-        else:  # _line_tokens inline, past its blank test
-            text = clean_inline(line.translate(_GLYPH_TRANSLATION) if glyph_page and _BOX_CHAR.search(line) else line)
+        else:  # _line_tokens inline, past its blank test (cleaning and the glyph translation commute)
+            text = clean.translate(_GLYPH_TRANSLATION) if glyph_page and _BOX_CHAR.search(clean) else clean
             if "[" in text:
                 for pattern, glyph in BRACKET_BOXES:
                     text = pattern.sub(glyph, text)

@@ -6,14 +6,16 @@ from allris_parse import checkboxes
 from allris_parse.clean import denoise_sections
 from allris_parse.document import Document
 from allris_parse.models import Paper
+from allris_parse.normalize import clean_lines
 from allris_parse.pages.vo020 import classic, modern, text
 
 
 def extract(doc: Document) -> Paper:
     """The paper record of a vo020 page in any flavour or format."""
     if doc.format == "text":
-        paper = text.extract(doc)  # its sections are denoised as they are built
-        reading = checkboxes.read_lines(doc.lines)
+        lines = clean_lines(doc.lines)
+        paper = text.extract(doc, lines)  # its sections are denoised as they are built
+        reading = checkboxes.read_lines(doc.lines, lines)
     else:
         paper = modern.extract(doc) if doc.flavour in ("allris4", "responsive") else classic.extract(doc)
         paper.sections = denoise_sections(paper.sections)

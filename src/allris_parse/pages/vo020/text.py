@@ -24,7 +24,7 @@ from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import parse_date, query_int
 from allris_parse.models import Attachment, Consultation, Paper, Section
-from allris_parse.normalize import clean_inline, clean_lines
+from allris_parse.normalize import clean_inline
 
 #: "Beschlussvorlage - 0456/2010", "Entscheidungsvorlage - FB 14/0133/WP18": a reference holds a digit.
 _HEADING = re.compile(r"^(?P<kind>[^\W\d][^|:]{1,80}?)\s+-\s+(?P<reference>(?=[^|:]*\d)[^\s|:][^|:]{0,39})$")
@@ -85,14 +85,9 @@ class _Fields:
 _LABEL_RANK = {key: rank for rank, key in enumerate(labels.PAPER_FIELD_LABELS)}
 
 
-def _clean_lines(raw: Sequence[str]) -> list[str]:
-    """Lines with exotic spaces as spaces and trailing space gone; a no-break-space line becomes empty."""
-    return clean_lines(raw)
-
-
-def extract(doc: Document) -> Paper:
-    """The paper fields a text rendering shows."""
-    lines = _clean_lines(doc.lines)
+def extract(doc: Document, lines: list[str]) -> Paper:
+    """The paper fields a text rendering shows; ``lines``: ``normalize.clean_lines(doc.lines)`` (exotic spaces
+    as spaces, trailing space gone, a no-break-space line empty), which the checkbox reader shares."""
     paper = Paper(source=doc.source(), paper_id=query_int(doc.url, "VOLFDNR"))
     start = _find_heading(lines, paper)
     body = lines[start:]
@@ -159,7 +154,7 @@ def _section(heading: str | None, text_lines: list[str]) -> Section | None:
     if (heading and first < len(body) and body[first].endswith(":")
             and labels.label_key(body[first]) == labels.label_key(heading)):
         first += 1
-    # the lines are clean (see _clean_lines), and so are their untabled cells: of clean_block only the
+    # the lines are clean (see extract), and so are their untabled cells: of clean_block only the
     # folding of blank-line runs is left, done here on the list (one empty line per run, none at the ends)
     kept: list[str] = []
     untabled_noise = False  # an untabled cell can be a noise line ("| Reduzieren |")
@@ -533,7 +528,7 @@ def _classic_consultations(block: list[str]) -> list[Consultation]:
 
 
 def _split_result(meeting: str) -> tuple[str | None, str | None]:
-    """Meeting title and Beschluss of a clean meeting line (see ``_clean_lines``)."""
+    """Meeting title and Beschluss of a clean meeting line (see ``extract``)."""
     match = labels.CONSULTATION_RESULT_START.search(meeting)
     if not match:
         return meeting or None, None
