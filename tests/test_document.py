@@ -116,6 +116,25 @@ def test_embedded_classic_print_layout() -> None:
     assert (doc.flavour, doc.page_type) == ("classic", "vo020")
 
 
+
+@pytest.mark.parametrize(("region", "outside", "expected"), [
+    ('<a name="allrisBV"></a><p>Beschlussvorschlag</p>', "", "vo020"),
+    ('<a name="allrisSV"></a>', "", "vo020"),
+    ('<a name="allrisWP"></a>', "", "to020"),
+    # another element holds the anchor's name as its id first: the anchor is still found
+    ('<div id="allrisBS"></div><a name="allrisBS"></a>', "", "to020"),
+    # an anchor outside the ALLRIS region is no marker
+    ("<p>x</p>", '<a name="allrisAE"></a>', None),
+    # the word alone is no marker, the label cell that starts with it is
+    ('<table><tr><td class="kb1">Status:</td><td>Beratungsfolge</td></tr></table>', "", None),
+    ('<table><tr><td class="kb1"> Beratungsfolge:</td></tr></table>', "", "vo020"),
+])
+def test_embedded_page_markers(region: str, outside: str, expected: str | None) -> None:
+    """Each marker alternative is guarded by a cheap look (the id index, words of the text) before its walk;
+    the guard must not hide a marker that is there."""
+    doc = load(_html(f'{outside}<div id="rismain_raw">{region}</div>'))
+    assert doc.page_type == expected
+
 @pytest.mark.parametrize(("path", "expected"), [
     ("saved/vo020.asp.html", "vo020"),
     ("saved/trier-vo020-1001540.html", "vo020"),
