@@ -195,7 +195,7 @@ def _attachment(line: str) -> Attachment | None:
     title = _untable(line).strip()
     if not title or labels.is_noise_line(title):
         return None
-    size_match = _SIZE.search(title)
+    size_match = _SIZE.search(title) if title.endswith(")") else None  # the regex is tried at every position
     size = size_match[1] if size_match else None
     if size_match:
         title = title[: size_match.start()].strip()
