@@ -55,7 +55,6 @@ _GLUED_LABEL = re.compile("(" + "|".join(re.escape(k) for k in _KNOWN_LABELS) + 
 _REVERSED_LABEL = None if any(":" in k or k != k.rstrip() for k in _KNOWN_LABELS) else re.compile(
     "|".join(re.escape(k[::-1]) for k in _KNOWN_LABELS), re.IGNORECASE)
 _BERATUNGSFOLGE = labels.label_key("Beratungsfolge")
-_LONGEST_HEADING = max(len(key) for key in labels.TEXT_SECTION_HEADINGS)
 _NOISE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS))
 _ANLAGEN = (labels.label_key("Anlagen"), labels.label_key("Anlage/n"))
 _TOGGLES = ("Reduzieren", "Erweitern")
@@ -285,39 +284,47 @@ def _grunddaten(lines: list[str], paper: Paper) -> bool:
     label: str | None = None
     value: list[str] = []
     index = lines.index("Grunddaten") + 1
-    while index < len(lines):
-        line = lines[index]
-        if _is_heading_line(line):
-            break
+    headings = _heading_lines(lines[index:])
+    end = index + headings[0] if headings else len(lines)
+    for line in lines[index:end]:
         if match := _GRUNDDATEN_LABEL.match(line):
             if label:
                 found.put(label, " ".join(value))
             label, value = match[1], []
         elif line and line != "-" and label:
             value.append(line[2:] if line.startswith("- ") else line)
-        index += 1
     if label:
         found.put(label, " ".join(value))
     _apply_fields(paper, found)
-    return _headed_sections(lines[index:], paper)
+    return _headed_sections(lines[end:], paper, [at - headings[0] for at in headings])
 
 
-def _is_heading_line(line: str) -> bool:
-    # a clean line without a closing colon is its own label key but for casefold(), which never shortens
-    return (bool(line) and len(line) <= _LONGEST_HEADING and not line.endswith(":")
-            and line.casefold() in labels.TEXT_SECTION_HEADINGS)
+#: What a heading line's case fold can be: a clean line that is not empty and does not end with a colon is
+#: its own label key but for casefold() (``labels.label_key``), which never shortens a line.
+_HEADING_KEYS = frozenset(key for key in labels.TEXT_SECTION_HEADINGS if key and not key.endswith(":"))
+_LONGEST_HEADING = max(map(len, _HEADING_KEYS), default=0)
 
 
-def _headed_sections(lines: list[str], paper: Paper) -> bool:
-    """Sections under known headings standing on lines of their own (no toggles)."""
+def _heading_lines(lines: list[str]) -> list[int]:
+    """The indices of the lines that are a known section heading on their own (casefold() costs: only short
+    lines are folded)."""
+    keys, longest = _HEADING_KEYS, _LONGEST_HEADING
+    return [index for index, line in enumerate(lines) if len(line) <= longest and line.casefold() in keys]
+
+
+def _headed_sections(lines: list[str], paper: Paper, headings: list[int] | None = None) -> bool:
+    """Sections under known headings standing on lines of their own (no toggles); the lines before the
+    first heading are one section from the first that is text. ``headings``: ``_heading_lines(lines)``
+    where the caller has it."""
+    if headings is None:
+        headings = _heading_lines(lines)
+    first = headings[0] if headings else len(lines)
     panels: list[tuple[str | None, list[str]]] = []
-    for line in lines:
-        if _is_heading_line(line):
-            panels.append((line, []))
-        elif panels:
-            panels[-1][1].append(line)
-        elif line and not labels.is_noise_line(line):
-            panels.append((None, [line]))
+    lead = next((index for index in range(first) if lines[index] and not labels.is_noise_line(lines[index])), None)
+    if lead is not None:
+        panels.append((None, lines[lead:first]))
+    for number, at in enumerate(headings):
+        panels.append((lines[at], lines[at + 1:headings[number + 1] if number + 1 < len(headings) else len(lines)]))
     end_marker = False
     for heading, body in panels:
         end_marker = _panel(heading, body, paper) or end_marker
