@@ -32,7 +32,9 @@ def test_throughput_measures_bare_engine_and_cli_with_one_estimator(capsys: pyte
     assert measured["files"] == 2 and measured["failed_pages"] == 0
     results = measured["results"]
     assert set(results) == {"bare", "ours", "cli"}
-    assert results["ours"]["ratio_to_bare"] > 0 and results["cli"]["ratio_to_bare"] > 0
+    assert results["ours"]["ratio_to_bare"] > 0
+    # one CLI pair on two tiny pages: a difference of two child runs, which noise may drive to the floor
+    assert isinstance(results["cli"]["ratio_to_bare"], float) and results["cli"]["ratio_to_bare"] >= 0
     # the CLI's marginal cost is set against a bare parse measured the same way (child, N passes minus one)
     assert results["cli"]["pages"] == results["cli"]["bare_marginal"]["pages"] == 2
     assert results["cli"]["bare_marginal"]["runs"] == 1
