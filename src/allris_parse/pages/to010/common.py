@@ -190,7 +190,7 @@ def split_note(text: str, note: str) -> tuple[str, str | None]:
 
 def object_id(doc_text: str) -> int | None:
     """The SILFDNR of ``<meta name="objectID">`` (classic pages)."""
-    match = _OBJECT_ID.search(doc_text[:20000])
+    match = _OBJECT_ID.search(doc_text, 0, 20000)  # endpos: no copy of the head
     return int(match[1] or match[2]) if match else None
 
 
