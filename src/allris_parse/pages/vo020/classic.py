@@ -13,11 +13,12 @@ Regions read (selectors in :mod:`allris_parse.labels`):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
 from lxml.html import HtmlElement
+from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
@@ -40,6 +41,8 @@ def _may_hold_private_use(text: str) -> bool:
     encoded = text.encode("utf-8", "surrogatepass")
     return b"\xee" in encoded or b"\xef" in encoded
 _REGION_TAGS = ("h1", "td", "a", "input")
+#: Consultations validated as one list: about half the cost of one model construction per row.
+_CONSULTATIONS = TypeAdapter(list[Consultation])
 
 
 @dataclass
@@ -188,8 +191,9 @@ def _consultations(label_cell: HtmlElement) -> list[Consultation]:
     if not rows:
         following = row.getnext()
         rows = _consultation_rows(following) if following is not None else []
-    result: list[Consultation] = []
-    head: Consultation | None = None
+    # the fields of each record are gathered first; the records are validated as one list at the end
+    result: list[Mapping[str, object]] = []
+    head: dict[str, str | None] | None = None
     head_used = True
     for tr in rows:
         cells = [c for c in tr if c.tag in ("td", "th")]
@@ -199,21 +203,21 @@ def _consultations(label_cell: HtmlElement) -> list[Consultation]:
             if head is not None and not head_used:
                 result.append(head)
             head_cells = [c for c in cells if _has_class(c, labels.CLASSIC_HEAD_CELL_CLASS)]
-            head = Consultation(
-                committee=none_if_empty(inline_text(head_cells[0])) if head_cells else None,
-                role=none_if_empty(inline_text(head_cells[1])) if len(head_cells) > 1 else None,
-                status=status,
-            )
+            head = {
+                "committee": none_if_empty(inline_text(head_cells[0])) if head_cells else None,
+                "role": none_if_empty(inline_text(head_cells[1])) if len(head_cells) > 1 else None,
+                "status": status,
+            }
             head_used = False
             continue
         if head is not None:
-            result.append(_meeting(tr, cells, date_cell, head.committee, head.role, status or head.status))
+            result.append(_meeting(tr, cells, date_cell, head["committee"], head["role"], status or head["status"]))
             head_used = True
         else:
             result.append(_meeting(tr, cells, date_cell, None, None, status))
     if head is not None and not head_used:
         result.append(head)
-    return result
+    return _CONSULTATIONS.validate_python(result) if result else []
 
 
 def _consultation_rows(el: HtmlElement) -> list[HtmlElement]:
@@ -223,9 +227,8 @@ def _consultation_rows(el: HtmlElement) -> list[HtmlElement]:
 
 
 def _meeting(tr: HtmlElement, cells: list[HtmlElement], date_cell: HtmlElement, committee: str | None,
-             role: str | None, status: str | None) -> Consultation:
-    """One meeting row; the fields are gathered first and the record is built once (each assignment
-    to a built record goes through pydantic's ``__setattr__``)."""
+             role: str | None, status: str | None) -> dict[str, object]:
+    """The fields of one meeting row's consultation."""
     meeting_id: int | None = None
     agenda_item_id: int | None = None
     meeting_link = None
@@ -254,9 +257,9 @@ def _meeting(tr: HtmlElement, cells: list[HtmlElement], date_cell: HtmlElement, 
         before = result_cell.getprevious()
         if before is not None and before is not date_cell and next(before.iterdescendants("form"), None) is None:
             meeting_title = none_if_empty(inline_text(before))
-    return Consultation(committee=committee, role=role, date=parse_date(inline_text(date_cell)),
-                        meeting_title=meeting_title, result=result, status=status, meeting_id=meeting_id,
-                        agenda_item_id=agenda_item_id)
+    return {"committee": committee, "role": role, "date": parse_date(inline_text(date_cell)),
+            "meeting_title": meeting_title, "result": result, "status": status, "meeting_id": meeting_id,
+            "agenda_item_id": agenda_item_id}
 
 
 def _status(cells: list[HtmlElement]) -> str | None:
