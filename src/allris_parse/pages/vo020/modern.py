@@ -10,11 +10,13 @@ an embedded Word export (responsive). One XPath walk finds every region; each is
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
+from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
@@ -35,6 +37,8 @@ _STATUS_ATTRS = ("aria-label", "title")
 _XML_SPACE = " \t\r\n"
 _XML_SPACE_TO_SPACE = str.maketrans("\t\r\n", "   ")
 
+#: Consultations validated as one list: about half the cost of one model construction per row.
+_CONSULTATIONS = TypeAdapter(list[Consultation])
 #: Text fields whose ``<br>``-separated lines are separate names ("Muster, Erika"), joined with "; ".
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
 
@@ -219,8 +223,9 @@ def _cell(cells: list[HtmlElement], index: int | None) -> HtmlElement | None:
 def _consultations(table: HtmlElement) -> list[Consultation]:
     """One consultation per meeting; a committee without a meeting yet is one without a date."""
     columns = _columns(table)
-    out: list[Consultation] = []
-    current: Consultation | None = None
+    # the fields of each record are gathered first; the records are validated as one list at the end
+    out: list[Mapping[str, object]] = []
+    current: dict[str, str | None] | None = None
     current_used = False
     for row in table.iter("tr"):
         cells = [c for c in row if c.tag == "td"]
@@ -236,8 +241,8 @@ def _consultations(table: HtmlElement) -> list[Consultation]:
             # a committee row: status, committee, role
             if current is not None and not current_used:
                 out.append(current)
-            current = Consultation(committee=_text(committee_cell) or None, role=_text(result_cell) or None,
-                                   status=_status(_cell(cells, columns.get("status"))))
+            current = {"committee": _text(committee_cell) or None, "role": _text(result_cell) or None,
+                       "status": _status(_cell(cells, columns.get("status")))}
             current_used = False
             continue
         meeting_id = agenda_item_id = None
@@ -247,19 +252,18 @@ def _consultations(table: HtmlElement) -> list[Consultation]:
         for cell in (result_cell, _cell(cells, columns.get("agenda_link"))):
             for a in cell.iter("a") if cell is not None and agenda_item_id is None else ():
                 agenda_item_id = agenda_item_id or _id(a.get("href"), "TOLFDNR")
-        # built once with the committee row's fields (assignments to a built record cost a validation each)
-        out.append(Consultation(
-            committee=current.committee if current is not None else None,
-            role=current.role if current is not None else None,
-            status=current.status if current is not None else None,
-            date=date,
-            meeting_title=_text(meeting_link if meeting_link is not None else committee_cell) or None,
-            result=_text(result_cell) or None,
-            meeting_id=meeting_id, agenda_item_id=agenda_item_id))
+        out.append({
+            "committee": current["committee"] if current is not None else None,
+            "role": current["role"] if current is not None else None,
+            "status": current["status"] if current is not None else None,
+            "date": date,
+            "meeting_title": _text(meeting_link if meeting_link is not None else committee_cell) or None,
+            "result": _text(result_cell) or None,
+            "meeting_id": meeting_id, "agenda_item_id": agenda_item_id})
         current_used = True
     if current is not None and not current_used:
         out.append(current)
-    return out
+    return _CONSULTATIONS.validate_python(out) if out else []
 
 
 def _status(cell: HtmlElement | None) -> str | None:
