@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote_plus
 
 from lxml.html import HtmlElement
@@ -43,6 +44,8 @@ def _may_hold_private_use(text: str) -> bool:
 _REGION_TAGS = ("h1", "td", "a", "input")
 #: Consultations validated as one list: about half the cost of one model construction per row.
 _CONSULTATIONS = TypeAdapter(list[Consultation])
+#: Attachments and documents likewise.
+_ATTACHMENTS = TypeAdapter(list[Attachment])
 
 
 @dataclass
@@ -283,7 +286,7 @@ def _cell_with_class(cells: list[HtmlElement], name: str) -> HtmlElement | None:
 
 def _attachments(tables: list[HtmlElement]) -> list[Attachment]:
     """One entry per Anlage from the right-column list and the bottom table; sizes go to ``size``."""
-    found: dict[tuple[str | None, str], Attachment] = {}
+    found: dict[tuple[str | None, str], dict[str, Any]] = {}  # fields; validated as one list at the end
     for table in tables:
         for link in _links(table):
             href = link.get("href", "").strip()
@@ -294,16 +297,15 @@ def _attachments(tables: list[HtmlElement]) -> list[Attachment]:
                 continue
             key = (href, title.casefold())
             if key in found:
-                if found[key].size is None:
-                    found[key].size = size
+                if found[key]["size"] is None:
+                    found[key]["size"] = size
                 continue
-            found[key] = Attachment(title=title, url=href, size=size,
-                                    document_id=query_int(href, "DOLFDNR"))
+            found[key] = {"title": title, "url": href, "size": size, "document_id": query_int(href, "DOLFDNR")}
         for form in _document_forms(table):
             item = _form_document(form, role="attachment")
-            if item is not None and (None, item.title.casefold()) not in found:
-                found[(None, item.title.casefold())] = item
-    return list(found.values())
+            if item is not None and (None, item["title"].casefold()) not in found:
+                found[(None, item["title"].casefold())] = item
+    return _ATTACHMENTS.validate_python(list(found.values())) if found else []
 
 
 def _split_size(text: str) -> tuple[str, str | None]:
@@ -316,7 +318,7 @@ def _split_size(text: str) -> tuple[str, str | None]:
 def _documents(right_columns: list[HtmlElement], attachment_tables: list[HtmlElement]) -> list[Attachment]:
     """The paper's own files: ``do027`` buttons in the right column outside the Anlagen lists."""
     done = [form for table in attachment_tables for form in _document_forms(table)]
-    documents: list[Attachment] = []
+    documents: list[dict[str, Any]] = []
     seen: set[int | None] = set()
     read: set[HtmlElement] = set()
     for column in right_columns:
@@ -329,13 +331,14 @@ def _documents(right_columns: list[HtmlElement], attachment_tables: list[HtmlEle
                 continue
             done.append(form)
             item = _form_document(form, role="document")
-            if item is not None and item.document_id not in seen:
-                seen.add(item.document_id)
+            if item is not None and item["document_id"] not in seen:
+                seen.add(item["document_id"])
                 documents.append(item)
-    return documents
+    return _ATTACHMENTS.validate_python(documents) if documents else []
 
 
-def _form_document(form: HtmlElement, *, role: str) -> Attachment | None:
+def _form_document(form: HtmlElement, *, role: str) -> dict[str, Any] | None:
+    """The fields of a document button's Attachment (None where it has no title)."""
     title = ""
     hidden: list[tuple[str, str]] = []
     for field_ in form.iter("input"):
@@ -350,8 +353,8 @@ def _form_document(form: HtmlElement, *, role: str) -> Attachment | None:
     action = (form.get("action") or "").strip()
     query = "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in hidden)
     url = f"{action}{'&' if '?' in action else '?'}{query}" if action and query else action or None
-    return Attachment(title=title, url=url, role="document" if role == "document" else "attachment",
-                      document_id=document_id)
+    return {"title": title, "url": url, "role": "document" if role == "document" else "attachment",
+            "document_id": document_id}
 
 
 def _quoted(value: str) -> str:
