@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -39,6 +40,8 @@ _XML_SPACE_TO_SPACE = str.maketrans("\t\r\n", "   ")
 
 #: Consultations validated as one list: about half the cost of one model construction per row.
 _CONSULTATIONS = TypeAdapter(list[Consultation])
+#: Attachments and documents likewise.
+_ATTACHMENTS = TypeAdapter(list[Attachment])
 #: Text fields whose ``<br>``-separated lines are separate names ("Muster, Erika"), joined with "; ".
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
 
@@ -325,7 +328,7 @@ def _anchor_section(block: HtmlElement) -> Section | None:
 
 def _files(regions: list[HtmlElement], link_class: str, role: str, base: str | None) -> list[Attachment]:
     """Links of class ``link_class`` in the regions, one per title; sizes from ``td.fileSize``."""
-    found: dict[str, Attachment] = {}
+    found: dict[str, dict[str, Any]] = {}  # fields; validated as one list at the end
     for region in regions:
         for a in region.iter("a"):
             if link_class not in _classes(a):
@@ -336,14 +339,14 @@ def _files(regions: list[HtmlElement], link_class: str, role: str, base: str | N
             href = a.get("href")
             size = _row_size(a)
             if title in found:
-                if size and not found[title].size:
-                    found[title].size = size
+                if size and not found[title]["size"]:
+                    found[title]["size"] = size
                 continue
-            found[title] = Attachment(
-                title=title, role="document" if role == "document" else "attachment",
-                url=urljoin(base, href) if base and href else href or None,
-                size=size, document_id=_id(href, "DOLFDNR"))
-    return list(found.values())
+            found[title] = {
+                "title": title, "role": "document" if role == "document" else "attachment",
+                "url": urljoin(base, href) if base and href else href or None,
+                "size": size, "document_id": _id(href, "DOLFDNR")}
+    return _ATTACHMENTS.validate_python(list(found.values())) if found else []
 
 
 def _row_size(link: HtmlElement) -> str | None:
