@@ -85,6 +85,7 @@ class _Fields:
 
 #: Consultations validated as one list: about half the cost of one model construction per row.
 _CONSULTATIONS = TypeAdapter(list[Consultation])
+_ATTACHMENTS = TypeAdapter(list[Attachment])
 _LABEL_RANK = {key: rank for rank, key in enumerate(labels.PAPER_FIELD_LABELS)}
 
 
@@ -194,7 +195,13 @@ def _untable(line: str) -> str:
     return " | ".join(cell for cell in cells if cell)
 
 
-def _attachment(line: str) -> Attachment | None:
+def _attachments(lines: list[str]) -> list[Attachment]:
+    """The Anlagen of list lines, validated as one list (sizes at the end of a line go to ``size``)."""
+    rows = [row for line in lines if (row := _attachment(line))]
+    return _ATTACHMENTS.validate_python(rows) if rows else []
+
+
+def _attachment(line: str) -> dict[str, str | None] | None:
     title = _untable(line).strip()
     if not title or labels.is_noise_line(title):
         return None
@@ -202,7 +209,7 @@ def _attachment(line: str) -> Attachment | None:
     size = size_match[1] if size_match else None
     if size_match:
         title = title[: size_match.start()].strip()
-    return Attachment(title=title, size=size)
+    return {"title": title, "size": size}
 
 
 def _warn_if_truncated(doc: Document, lines: list[str], paper: Paper, end_marker: bool) -> None:
@@ -270,7 +277,7 @@ def _panel(heading: str | None, body: list[str], paper: Paper) -> bool:
         return False
     if key in labels.NON_TEXT_SECTIONS:
         if key in _ANLAGEN:
-            paper.attachments.extend(a for line in body if (a := _attachment(line)))
+            paper.attachments.extend(_attachments(body))
             return True
         return False
     section = _section(heading, body)
@@ -421,10 +428,11 @@ def _classic(lines: list[str], paper: Paper) -> bool:
         index += 1
     if index < len(lines) and labels.label_key(lines[index]) == _ANLAGEN[0]:
         index += 1
-        while index < len(lines) and lines[index]:
-            if attachment := _attachment(lines[index]):
-                paper.attachments.append(attachment)
-            index += 1
+        end = len(lines)  # the list runs to the next empty line
+        with contextlib.suppress(ValueError):
+            end = lines.index("", index)
+        paper.attachments.extend(_attachments(lines[index:end]))
+        index = end
     _classic_sections(lines[index:], headings, paper)
     return False
 
