@@ -173,6 +173,16 @@ def test_grunddaten_rows_without_tick_marks_give_none_and_a_warning() -> None:
     assert "without any tick marks" in reading.warnings[0]
 
 
+def test_unboxed_forms_after_prose_are_found_and_ticks_in_cells_still_count() -> None:
+    """Without boxes the reader jumps over prose to the next known group label; a tick cell is a box."""
+    reading = read_lines(["Finanzielle Auswirkungen:", "Der Text dazu ist lang genug, um Prosa zu sein, und",
+                          "endet hier.", "", "Mittelbereitstellung", "Nein", "Ja",
+                          "Steuerliche Relevanz", "Keine steuerliche Relevanz gegeben"])
+    assert [w.split("'")[1] for w in reading.warnings] == ["Mittelbereitstellung", "Steuerliche Relevanz"]
+    reading = read_lines(["Finanzielle Auswirkungen:", "Prosa dazwischen.", "| x | Ja |", "| | Nein |"])
+    assert ticks(reading) == [("Prosa dazwischen.", "Ja", True)]
+
+
 def test_spacer_lines_alone_make_no_boxes() -> None:
     """Without a single definite tick a no-break-space line cannot be told from a spacer cell."""
     assert read_lines(["Finanzielle Auswirkungen:", NBSP, "Nein", NBSP, "Ja:"]).checkboxes == []

@@ -74,6 +74,9 @@ GROUP_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("considered", re.compile(r"^belange von menschen mit (beeinträchtigung|behinderung)\w* (wurden|werden|sind) "
                               r"(nicht )?berücksichtigt")),
 )
+#: Text that each group pattern's match holds (lower case): a line without any of them opens no known group.
+GROUP_PREFIXES: tuple[str, ...] = ("finanzielle auswirkung", "mittelbereitstellung", "deckung",
+                                   "steuerliche relevanz", "belange von menschen mit ")
 #: Known options: kind -> label patterns.
 OPTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yes", re.compile(r"^ja\b")),
@@ -526,9 +529,13 @@ def _form_reading(tokens: Iterable[_Token]) -> FormReading:
     result.finance = _finance(groups, result.warnings)
     result.accessibility = _accessibility(groups, result.warnings)
     if not groups:
-        result.warnings += [f"form '{label}' shows its options without any tick marks; its answers are left empty"
-                            for label in reading.unboxed]
+        result.warnings += _unboxed_warnings(reading.unboxed)
     return result
+
+
+def _unboxed_warnings(unboxed: list[str]) -> list[str]:
+    return [f"form '{label}' shows its options without any tick marks; its answers are left empty"
+            for label in unboxed]
 
 
 # --- text renderings ---------------------------------------------------------------------------------
@@ -599,30 +606,105 @@ def read_lines(lines: Sequence[str], cleaned: Sequence[str] | None = None) -> Fo
     else:
         return FormReading()
     cleaned = clean_lines(lines[begin:]) if cleaned is None else cleaned[begin:]
+    if box_at is None:  # only unboxed forms can be reported: read the lines from each group label on
+        unboxed = _unboxed_labels(lines[begin:], cleaned)
+        if unboxed is not None:
+            return FormReading(warnings=_unboxed_warnings(unboxed))
     tokens: list[_Token] = []
     glyph_page = any(char in joined for char in _BOX_CHARS)  # else no line needs the glyph test
-    noise_lines, noise_start = labels.NOISE_LINES, _NOISE_START
     for line, clean in zip(lines[begin:], cleaned, strict=True):
-        if not line.strip(_BLANK):  # most lines of a form are empty cells: _line_tokens's first test, inline
-            if "\u00a0" in line:
-                tokens.append(_SPACER)
-        elif line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
-            for cell in line.strip().strip("|").split("|"):
-                _line_tokens(cell, tokens, glyph_page)
-        else:  # _line_tokens inline, past its blank test (cleaning and the glyph translation commute)
-            text = clean.translate(_GLYPH_TRANSLATION) if glyph_page and _BOX_CHAR.search(clean) else clean
-            if "[" in text:
-                for pattern, glyph in BRACKET_BOXES:
-                    text = pattern.sub(glyph, text)
-            if text in TICK_LINES:
-                tokens.append(_BOX_TICKED)
-            elif text in noise_lines or noise_start(text) is not None:
-                tokens.append(_BREAK)
-            elif TICKED not in text and EMPTY not in text:
-                tokens.append(text)
-            else:
-                _glyph_tokens(text, tokens)
+        _text_line_tokens(line, clean, tokens, glyph_page)
     return _form_reading(tokens)
+
+
+def _text_line_tokens(line: str, clean: str, out: list[_Token], glyph_page: bool) -> None:
+    """The tokens of one line of a text rendering (``clean``: the line as ``normalize.clean_lines`` gives it);
+    ``glyph_page=False`` where the page holds no box glyph."""
+    if not line.strip(_BLANK):  # most lines of a form are empty cells: _line_tokens's first test, inline
+        if "\u00a0" in line:
+            out.append(_SPACER)
+    elif line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
+        for cell in line.strip().strip("|").split("|"):
+            _line_tokens(cell, out, glyph_page)
+    else:  # _line_tokens inline, past its blank test (cleaning and the glyph translation commute)
+        text = clean.translate(_GLYPH_TRANSLATION) if glyph_page and _BOX_CHAR.search(clean) else clean
+        if "[" in text:
+            for pattern, glyph in BRACKET_BOXES:
+                text = pattern.sub(glyph, text)
+        if text in TICK_LINES:
+            out.append(_BOX_TICKED)
+        elif text in labels.NOISE_LINES or _NOISE_START(text) is not None:
+            out.append(_BREAK)
+        elif TICKED not in text and EMPTY not in text:
+            out.append(text)
+        else:
+            _glyph_tokens(text, out)
+
+
+#: A table cell that is a tick mark, in the lower-cased clean lines.
+_TICK_CELL = re.compile(r"(?:^|\|) ?x ?(?:\||$)", re.MULTILINE)
+
+
+def _unboxed_labels(lines: Sequence[str], cleaned: Sequence[str]) -> list[str] | None:
+    """The labels of known groups whose options stand without boxes, as ``_read_tokens`` finds them on a
+    page without any box; None where a box token can turn up after all (a tick cell "| x |", a bracket box, a
+    tick line that cleaning made), where the caller reads every token.
+
+    Without boxes only a known group (set by a line that holds one of ``GROUP_PREFIXES``) followed by a
+    known option counts; lines read while no known group is open change nothing, so the reader jumps from
+    there to the next line that holds a group prefix (one C search of the lower-cased text per prefix)."""
+    lowered = "\n".join(cleaned).lower()  # lower() keeps the line breaks: line numbers count by "\n"
+    if "[" in lowered or f"\n{lowered}\n".find("\nx\n") >= 0 or ("|" in lowered and _TICK_CELL.search(lowered)):
+        return None
+    unboxed: list[str] = []
+    kind: str | None = None
+    label: str | None = None
+    pending: str | None = None  # "spacer": a no-break-space cell before the next text
+    tokens: list[_Token] = []
+    index, offset = 0, 0
+    while index < len(lines):
+        if kind is None:  # jump to the next line that can open a known group
+            at = min((found for prefix in GROUP_PREFIXES if (found := lowered.find(prefix, offset)) >= 0),
+                     default=-1)
+            if at < 0:
+                break
+            index += lowered.count("\n", offset, at)
+            offset = lowered.rfind("\n", 0, at) + 1
+        tokens.clear()
+        _text_line_tokens(lines[index], cleaned[index], tokens, False)
+        for token in tokens:
+            if token is _BREAK:
+                kind, pending = None, None
+            elif not isinstance(token, str):  # a spacer: the test above leaves no box
+                pending = pending or "spacer"
+            else:  # the branches of _read_tokens for a page without boxes, where only the group matters
+                maybe = _LINE_START is None or _LINE_START.match(token) is not None or "\u0130" in token
+                if pending is None and not maybe:
+                    if kind and label and _OPTION_KINDS.kind(token.lower(), False):
+                        if label not in unboxed:
+                            unboxed.append(label)
+                    else:
+                        kind = None
+                    continue
+                key = token.lower()
+                if maybe and (group_kind := _GROUP_KINDS.kind(key)):
+                    kind, label = group_kind, _label(token)
+                elif (maybe and (UNIT_LINE.match(token) or (VALUE_LINE.match(token) and any(c.isdigit() for c in token))
+                                 or FIELD_LINE.match(token))) or (
+                        pending == "spacer" and (_OPTION_KINDS.kind(key, maybe)
+                                                 or (len(token) <= MAX_UNKNOWN_OPTION and not token.startswith("(")))):
+                    pass  # a unit, a value or field line, or an option without a box: the group stays open
+                elif kind and label and _OPTION_KINDS.kind(key, maybe):
+                    if label not in unboxed:
+                        unboxed.append(label)
+                else:
+                    kind = None
+                pending = None
+        index += 1
+        offset = lowered.find("\n", offset) + 1
+        if offset == 0:  # the last line
+            break
+    return unboxed
 
 
 # --- HTML --------------------------------------------------------------------------------------------
