@@ -612,33 +612,34 @@ def read_lines(lines: Sequence[str], cleaned: Sequence[str] | None = None) -> Fo
             return FormReading(warnings=_unboxed_warnings(unboxed))
     tokens: list[_Token] = []
     glyph_page = any(char in joined for char in _BOX_CHARS)  # else no line needs the glyph test
-    for line, clean in zip(lines[begin:], cleaned, strict=True):
-        _text_line_tokens(line, clean, tokens, glyph_page)
+    _text_tokens(lines[begin:], cleaned, tokens, glyph_page)
     return _form_reading(tokens)
 
 
-def _text_line_tokens(line: str, clean: str, out: list[_Token], glyph_page: bool) -> None:
-    """The tokens of one line of a text rendering (``clean``: the line as ``normalize.clean_lines`` gives it);
-    ``glyph_page=False`` where the page holds no box glyph."""
-    if not line.strip(_BLANK):  # most lines of a form are empty cells: _line_tokens's first test, inline
-        if "\u00a0" in line:
-            out.append(_SPACER)
-    elif line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
-        for cell in line.strip().strip("|").split("|"):
-            _line_tokens(cell, out, glyph_page)
-    else:  # _line_tokens inline, past its blank test (cleaning and the glyph translation commute)
-        text = clean.translate(_GLYPH_TRANSLATION) if glyph_page and _BOX_CHAR.search(clean) else clean
-        if "[" in text:
-            for pattern, glyph in BRACKET_BOXES:
-                text = pattern.sub(glyph, text)
-        if text in TICK_LINES:
-            out.append(_BOX_TICKED)
-        elif text in labels.NOISE_LINES or _NOISE_START(text) is not None:
-            out.append(_BREAK)
-        elif TICKED not in text and EMPTY not in text:
-            out.append(text)
-        else:
-            _glyph_tokens(text, out)
+def _text_tokens(lines: Sequence[str], cleaned: Sequence[str], out: list[_Token], glyph_page: bool) -> None:
+    """The tokens of lines of a text rendering (``cleaned``: the lines as ``normalize.clean_lines`` gives
+    them); ``glyph_page=False`` where the page holds no box glyph."""
+    noise_lines, noise_start = labels.NOISE_LINES, _NOISE_START
+    for line, clean in zip(lines, cleaned, strict=True):
+        if not line.strip(_BLANK):  # most lines of a form are empty cells: _line_tokens's first test, inline
+            if "\u00a0" in line:
+                out.append(_SPACER)
+        elif line.lstrip().startswith("|"):  # a table row of the "Grunddaten" rendering: one line per cell
+            for cell in line.strip().strip("|").split("|"):
+                _line_tokens(cell, out, glyph_page)
+        else:  # _line_tokens inline, past its blank test (cleaning and the glyph translation commute)
+            text = clean.translate(_GLYPH_TRANSLATION) if glyph_page and _BOX_CHAR.search(clean) else clean
+            if "[" in text:
+                for pattern, glyph in BRACKET_BOXES:
+                    text = pattern.sub(glyph, text)
+            if text in TICK_LINES:
+                out.append(_BOX_TICKED)
+            elif text in noise_lines or noise_start(text) is not None:
+                out.append(_BREAK)
+            elif TICKED not in text and EMPTY not in text:
+                out.append(text)
+            else:
+                _glyph_tokens(text, out)
 
 
 #: A table cell that is a tick mark, in the lower-cased clean lines.
@@ -671,7 +672,7 @@ def _unboxed_labels(lines: Sequence[str], cleaned: Sequence[str]) -> list[str] |
             index += lowered.count("\n", offset, at)
             offset = lowered.rfind("\n", 0, at) + 1
         tokens.clear()
-        _text_line_tokens(lines[index], cleaned[index], tokens, False)
+        _text_tokens(lines[index:index + 1], cleaned[index:index + 1], tokens, False)
         for token in tokens:
             if token is _BREAK:
                 kind, pending = None, None
