@@ -49,19 +49,21 @@ def extract(doc: Document) -> Organization:
 def read_organization(doc: Document, page_type: Literal["au020", "fr020"], script: str, id_name: str,
                       organization_type: str) -> Organization:
     """The record of a roster page (Gremium or Fraktion)."""
-    record = Organization(source=doc.source(), page_type=page_type, organization_type=organization_type)
     if doc.format != "html":
-        record.warnings.append(f"text renderings of {page_type} pages are not read")
-        return record
+        return Organization(source=doc.source(), page_type=page_type, organization_type=organization_type,
+                            warnings=[f"text renderings of {page_type} pages are not read"])
     root = doc.html
-    record.name = page_heading(root)
-    record.organization_id = page_id(doc, script, id_name)
-    record.members = read_members(root)
-    if record.name is None and not record.members:
+    name = page_heading(root)
+    organization_id = page_id(doc, script, id_name)
+    members = member_values(root)
+    # one validated construction with every field (the members as their values): each assignment to a
+    # built record goes through pydantic's __setattr__
+    values: dict[str, object] = {"name": name, "organization_id": organization_id, "members": members}
+    if name is None and not members:
         if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
             raise NotPublicError(f"the {page_type} page says its content is not public")
-        record.warnings.append("neither a name nor members found")
-    return record
+        values["warnings"] = ["neither a name nor members found"]
+    return Organization(source=doc.source(), page_type=page_type, organization_type=organization_type, **values)
 
 
 def page_heading(root: HtmlElement) -> str | None:
@@ -117,6 +119,12 @@ def person_tables(root: HtmlElement) -> list[HtmlElement]:
 
 def read_members(root: HtmlElement) -> list[Membership]:
     """Every member row of the page's person tables, in page order."""
+    # one validation of the whole list in pydantic-core: cheaper than a model construction per row
+    return _MEMBERS.validate_python(member_values(root))
+
+
+def member_values(root: HtmlElement) -> list[dict[str, object]]:
+    """The fields of every member row of the page's person tables, in page order (see :func:`read_members`)."""
     rows: list[dict[str, object]] = []
     for table in person_tables(root):
         roles = header_roles(table, labels.MEMBER_COLUMNS)
@@ -125,8 +133,7 @@ def read_members(root: HtmlElement) -> list[Membership]:
             values = _member_values(row, roles, read)
             if values is not None:
                 rows.append(values)
-    # one validation of the whole list in pydantic-core: cheaper than a model construction per row
-    return _MEMBERS.validate_python(rows)
+    return rows
 
 
 def _member_values(row: HtmlElement, roles: list[str | None], read: Callable[[HtmlElement], str]

@@ -19,13 +19,12 @@ import re
 from collections.abc import Callable
 
 from lxml.html import HtmlElement
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
 from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
-from allris_parse.models import CalendarEntry, MeetingCalendar
+from allris_parse.models import MeetingCalendar
 from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import body_cells_by_role, first_text, has_class, header_roles, text_reader
 
@@ -33,7 +32,6 @@ _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
 #: What every date :func:`parse_date` reads holds (a year of four digits or "d.d"): a day cell without
 #: it ("Di 1") is not searched for a date five ways.
 _DATE_HINT = re.compile(r"\d{4}|\d\.\s?\d")
-_ENTRIES = TypeAdapter(list[CalendarEntry])
 #: XPath's normalize-space() white space: class lists split exactly as the selectors in labels do.
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
 #: Calendar tables: every ``table.calenderView`` (ALLRIS 4 may deliver it alone, in a Wicket
@@ -43,28 +41,27 @@ _XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 def extract(doc: Document) -> MeetingCalendar:
     """The meetings a calendar page lists, in page order."""
-    record = MeetingCalendar(source=doc.source())
     if doc.format != "html":
-        record.warnings.append("text renderings of a Sitzungskalender are not read")
-        return record
+        return MeetingCalendar(source=doc.source(), warnings=["text renderings of a Sitzungskalender are not read"])
     root = doc.html
+    # one validated construction with every field (the meetings as their values, validated as one list in
+    # pydantic-core): each assignment to a built record goes through pydantic's __setattr__
+    values: dict[str, object] = {}
     tables = _calendar_tables(root)
     if not tables:
         if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
             raise NotPublicError("the calendar page says its content is not public")
-        record.warnings.append("no calendar table found")
+        values["warnings"] = ["no calendar table found"]
     year_month, first_day = _view_month(root)
     if year_month is None and first_day is None:
         year_month = _address_month(doc.url)
     if year_month:
-        record.year, record.month = year_month
+        values["year"], values["month"] = year_month
     month_cursor = year_month or ((first_day.year, first_day.month) if first_day else None)
     entries: list[dict[str, object]] = []
     for table in tables:
         _read_table(table, month_cursor, entries)
-    # one validation of the whole list in pydantic-core: cheaper than a model construction per meeting
-    record.meetings = _ENTRIES.validate_python(entries)
-    return record
+    return MeetingCalendar(source=doc.source(), meetings=entries, **values)
 
 
 def _has_class(value: str | None, name: str) -> bool:
@@ -87,17 +84,19 @@ def _calendar_tables(root: HtmlElement) -> list[HtmlElement]:
 
 def _view_month(root: HtmlElement) -> tuple[tuple[int, int] | None, dt.date | None]:
     """(year, month) the view shows, where one month is shown; and the first day of a Zeitraum."""
-    for el in root.iter(*labels.MONTH_HEADING_TAGS):
+    start_name, end_name = labels.CALENDAR_RANGE_INPUTS
+    values: dict[str | None, list[str]] = {start_name: [], end_name: []}
+    # one walk in C over the headings and the inputs (read only where no heading names a month)
+    for el in root.iter(*labels.MONTH_HEADING_TAGS, "input"):
+        if el.tag == "input":
+            name = el.get("name")
+            if name in values and (value := el.get("value")) is not None:
+                values[name].append(value)
+            continue
         match = labels.MONTH_HEADING.match(inline_text(el))
         if match:
             month = next(i for i, name in enumerate(labels.MONTH_NAMES, 1) if name.casefold() == match[1].casefold())
             return (int(match[2]), month), None
-    start_name, end_name = labels.CALENDAR_RANGE_INPUTS
-    values: dict[str | None, list[str]] = {start_name: [], end_name: []}
-    for field in root.iter("input"):
-        name = field.get("name")
-        if name in values and (value := field.get("value")) is not None:
-            values[name].append(value)
     start = parse_date(" ".join(values[start_name]))
     end = parse_date(" ".join(values[end_name]))
     if start and end and (start.year, start.month) == (end.year, end.month):
@@ -225,6 +224,7 @@ def _entry(row: HtmlElement, cells: dict[str, list[HtmlElement]], date: dt.date 
     location = first_text(cells.get("location"), read)
     tooltip = " ".join(tooltips)
     shown_date = parse_date(tooltip) if tooltip else None
-    cancelled = any(labels.CANCELLED_MARKERS.search(t) for t in (title, committee, tooltip) if t)
+    # one search over the three (the line breaks keep a marker from spanning two of them)
+    cancelled = labels.CANCELLED_MARKERS.search(f"{title or ''}\n{committee or ''}\n{tooltip}") is not None
     return {"date": shown_date or date, "start": start, "end": end, "committee": committee, "title": title,
             "location": location, "meeting_id": meeting_id, "cancelled": cancelled}
