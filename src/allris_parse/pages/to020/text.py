@@ -24,6 +24,8 @@ _LABELS = sorted(labels.AGENDA_ITEM_FIELD_LABELS, key=len, reverse=True)
 _GLUED_LABEL = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(k) for k in _LABELS) + r")\s*:", re.IGNORECASE)
 _LABEL_AT_START = re.compile(r"^(" + "|".join(re.escape(k) for k in _LABELS) + r")\s*:", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n{3,}")
+#: The literal text that ``labels.ONLINE_VERSION_LINE`` starts with (up to its first ``\s``).
+_ONLINE_VERSION = labels.ONLINE_VERSION_LINE.pattern.removeprefix("^").partition("\\s")[0]
 #: How a complete text ends: sentence punctuation, a closing quote or bracket, a count ("Enthaltungen: 0").
 _SENTENCE_END = re.compile(r"[.!?:;)\]\"“”»«'\d-]\s*$")
 
@@ -104,12 +106,14 @@ def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
     lines = list(map(str.strip, doc.lines))
     if "|" in lines:  # a lone cell separator at the start of its line is an empty line
         lines = ["" if line == "|" and raw[0] == "|" else line for line, raw in zip(lines, doc.lines, strict=True)]
-    for line in lines:
-        if match := labels.ONLINE_VERSION_LINE.match(line):
-            item.agenda_item_id = query_int(match["url"], "TOLFDNR")
+    online_version = _ONLINE_VERSION in doc.text  # else no line is the "Online-Version" line: no regex per line
+    if online_version:
+        for line in lines:
+            if match := labels.ONLINE_VERSION_LINE.match(line):
+                item.agenda_item_id = query_int(match["url"], "TOLFDNR")
     start = _heading(lines, item)
     header = _Header(fields)
-    _read_header(lines, start, item, header)
+    _read_header(lines, start, item, header, online_version)
     item.meeting_title = header.meeting_title
     if header.body_start is not None:
         item.sections = _sections(lines, header.body_start, header.body_heading_next)
@@ -138,12 +142,13 @@ def _set_title(item: Draft, title: str) -> None:
         item.warnings.append("the page shows the title cut off ('...'): title is incomplete as shown")
 
 
-def _read_header(lines: list[str], start: int, item: Draft, header: _Header) -> None:
-    """Labelled values up to the first panel; the meeting's name before them; the Vorlage after them."""
+def _read_header(lines: list[str], start: int, item: Draft, header: _Header, online_version: bool) -> None:
+    """Labelled values up to the first panel; the meeting's name before them; the Vorlage after them.
+    ``online_version``: whether the text holds the literal start of ``labels.ONLINE_VERSION_LINE``."""
     candidate: str | None = None
     for index in range(start, len(lines)):
         line = lines[index]
-        if not line or labels.ONLINE_VERSION_LINE.match(line):
+        if not line or (online_version and labels.ONLINE_VERSION_LINE.match(line)):
             continue
         if line in labels.PANEL_TOGGLE_LINES:
             header.body_start, header.body_heading_next = index + 1, True

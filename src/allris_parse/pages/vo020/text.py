@@ -38,7 +38,8 @@ _SIZE = re.compile(r"\s*\((\d[\d.,]*\s*[kKMG]i?B)\)$")
 _TABLE_RULE = re.compile(r"^[\s|:-]*-{3,}[\s|:-]*$")
 _STATUS_DOT = "●"
 _GLUE = re.compile(r"(?<=[a-zäöüß)])(?=[A-ZÄÖÜ])")
-_SENTENCE_END = re.compile(r"[.!?:;)\]\"“”»…€%]$|^\d+$")
+#: How a complete text's last line ends (or it is a number: ``str.isdecimal``, as a regex's ``\d+``).
+_SENTENCE_END = ".!?:;)]\"“”»…€%"
 _ROLE_AT_END = re.compile(
     r"^(?P<committee>.*\S)\s+(?P<role>"
     + "|".join(re.escape(r) for r in sorted(labels.CONSULTATION_ROLES, key=len, reverse=True))
@@ -219,7 +220,7 @@ def _warn_if_truncated(doc: Document, lines: list[str], paper: Paper, end_marker
     last = next((line for line in reversed(lines) if line and not labels.is_noise_line(line)), "")
     size = len(doc.text.encode("utf-8"))
     reasons = []
-    if last and not _SENTENCE_END.search(last):
+    if last and last[-1] not in _SENTENCE_END and not last.isdecimal():
         reasons.append(f"last line ends mid-sentence: {last[-30:]!r}")
     if _CUT_SIZE[0] <= size <= _CUT_SIZE[1]:
         reasons.append(f"{size} bytes, near the 2000-byte cut of text extraction tools")
@@ -346,7 +347,7 @@ def _pipe_consultations(lines: list[str]) -> list[Consultation]:
     """The Beratungsfolge as pipe rows: "●", status, committee, role, then date and result per meeting."""
     cells: list[str] = []
     for line in lines:
-        if not line or _TABLE_RULE.match(line):
+        if not line or ("---" in line and _TABLE_RULE.match(line)):  # a rule holds "---": no regex call
             continue
         parts = [part.strip() for part in line.split("|")] if "|" in line else [line]
         if len(parts) > 2 and labels.label_key(parts[0]) in labels.BF_TABLE_COLUMNS:
