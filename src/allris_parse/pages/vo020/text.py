@@ -35,6 +35,7 @@ _DATE_LINE = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{2,4})(?:\s+(.*))?$")
 _GRUNDDATEN_LABEL = re.compile(r"^-\s+([^:|]{1,60}):$")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
 _SIZE = re.compile(r"\s*\((\d[\d.,]*\s*[kKMG]i?B)\)$")
+_BLANK_RUN = re.compile(r"\n\n\n+")
 _TABLE_RULE = re.compile(r"^[\s|:-]*-{3,}[\s|:-]*$")
 _STATUS_DOT = "●"
 _GLUE = re.compile(r"(?<=[a-zäöüß)])(?=[A-ZÄÖÜ])")
@@ -160,7 +161,13 @@ def _section(heading: str | None, text_lines: list[str]) -> Section | None:
             and labels.label_key(body[first]) == labels.label_key(heading)):
         first += 1
     # the lines are clean (see extract), and so are their untabled cells: of clean_block only the
-    # folding of blank-line runs is left, done here on the list (one empty line per run, none at the ends)
+    # folding of blank-line runs is left (one empty line per run, none at the ends)
+    text = "\n".join(body[first:])
+    if "|" not in text:  # no cells: the runs folded on the joined text, in C
+        if "\n\n\n" in text:
+            text = _BLANK_RUN.sub("\n\n", text)
+        text = text.strip("\n")
+        return Section(heading=heading, text=text) if text else None
     kept: list[str] = []
     untabled_noise = False  # an untabled cell can be a noise line ("| Reduzieren |")
     for raw in body[first:]:
