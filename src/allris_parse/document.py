@@ -246,16 +246,16 @@ def _type_from_markers(region: lxml.html.HtmlElement, text: str) -> str | None:
 
 
 def _detect_text(doc: Document) -> None:
-    head = [stripped for line in doc.lines[:80] if (stripped := line.strip())]
-    for line in head:
-        if line in labels.TEXT_PAGE_TITLES:
-            doc.page_type = labels.TEXT_PAGE_TITLES[line]
-            break
+    # the stripped lines that are not empty, among the first 80 (map/filter iterate in C)
+    head = list(filter(None, map(str.strip, doc.lines[:80])))
+    title = next(filter(labels.TEXT_PAGE_TITLES.__contains__, head), None)
+    if title is not None:
+        doc.page_type = labels.TEXT_PAGE_TITLES[title]
     if doc.page_type is None:
         doc.page_type = _type_from_address(doc)
     if doc.page_type is None:
         for page_type, pattern in labels.TEXT_PAGE_MARKERS:
-            if any(pattern.search(line) for line in head):
+            if any(map(pattern.search, head)):
                 doc.page_type = page_type
                 break
     doc.flavour = _text_flavour(head)
