@@ -77,6 +77,7 @@ GROUP_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Text that each group pattern's match holds (lower case): a line without any of them opens no known group.
 GROUP_PREFIXES: tuple[str, ...] = ("finanzielle auswirkung", "mittelbereitstellung", "deckung",
                                    "steuerliche relevanz", "belange von menschen mit ")
+_GROUP_PREFIX_BYTES = tuple(prefix.encode("ascii") for prefix in GROUP_PREFIXES)
 #: Known options: kind -> label patterns.
 OPTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yes", re.compile(r"^ja\b")),
@@ -652,8 +653,9 @@ def _text_tokens(lines: Sequence[str], cleaned: Sequence[str], out: list[_Token]
                 _glyph_tokens(text, out)
 
 
-#: A table cell that is a tick mark, in the lower-cased clean lines.
-_TICK_CELL = re.compile(r"(?:^|\|) ?x ?(?:\||$)", re.MULTILINE)
+#: How a tick mark of its own stands in the lower-cased clean lines (framed by line breaks): as a line, or as
+#: a table cell ("| x |", "|x", "x |" at the start of a line).
+_TICK_CELLS = (b"\nx\n", b"|x", b"| x", b"\nx|", b"\nx |")
 
 
 def _unboxed_labels(lines: Sequence[str], cleaned: Sequence[str]) -> list[str] | None:
@@ -664,8 +666,14 @@ def _unboxed_labels(lines: Sequence[str], cleaned: Sequence[str]) -> list[str] |
     Without boxes only a known group (set by a line that holds one of ``GROUP_PREFIXES``) followed by a
     known option counts; lines read while no known group is open change nothing, so the reader jumps from
     there to the next line that holds a group prefix (one C search of the lower-cased text per prefix)."""
-    lowered = "\n".join(cleaned).lower()  # lower() keeps the line breaks: line numbers count by "\n"
-    if "[" in lowered or f"\n{lowered}\n".find("\nx\n") >= 0 or ("|" in lowered and _TICK_CELL.search(lowered)):
+    text = "\n".join(cleaned)
+    if "\u212a" in text:  # the Kelvin sign, which lower() makes a "k" (see below)
+        return None
+    # lower-cased as ASCII bytes, a "?" for each other character (which no group prefix holds): a byte
+    # per character, so line numbers count by b"\n"
+    lowered = text.encode("ascii", "replace").lower()
+    framed = b"\n" + lowered + b"\n"
+    if b"[" in lowered or any(cell in framed for cell in _TICK_CELLS):
         return None
     unboxed: list[str] = []
     kind: str | None = None
@@ -675,12 +683,12 @@ def _unboxed_labels(lines: Sequence[str], cleaned: Sequence[str]) -> list[str] |
     index, offset = 0, 0
     while index < len(lines):
         if kind is None:  # jump to the next line that can open a known group
-            at = min((found for prefix in GROUP_PREFIXES if (found := lowered.find(prefix, offset)) >= 0),
+            at = min((found for prefix in _GROUP_PREFIX_BYTES if (found := lowered.find(prefix, offset)) >= 0),
                      default=-1)
             if at < 0:
                 break
-            index += lowered.count("\n", offset, at)
-            offset = lowered.rfind("\n", 0, at) + 1
+            index += lowered.count(b"\n", offset, at)
+            offset = lowered.rfind(b"\n", 0, at) + 1
         tokens.clear()
         _text_tokens(lines[index:index + 1], cleaned[index:index + 1], tokens, False)
         for token in tokens:
@@ -712,7 +720,7 @@ def _unboxed_labels(lines: Sequence[str], cleaned: Sequence[str]) -> list[str] |
                     kind = None
                 pending = None
         index += 1
-        offset = lowered.find("\n", offset) + 1
+        offset = lowered.find(b"\n", offset) + 1
         if offset == 0:  # the last line
             break
     return unboxed
