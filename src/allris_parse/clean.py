@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import lxml.html
@@ -12,6 +13,7 @@ from allris_parse.fields import elements
 from allris_parse.models import Section
 
 _NOISE = etree.XPath(labels.HTML_NOISE_XPATH)
+_NOISE_LINE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS)).match
 
 
 def strip_html_noise(root: lxml.html.HtmlElement) -> None:
@@ -23,8 +25,9 @@ def strip_html_noise(root: lxml.html.HtmlElement) -> None:
 
 
 def drop_noise_lines(lines: Iterable[str]) -> list[str]:
-    """The lines that are not interface text."""
-    return [line for line in lines if not labels.is_noise_line(line)]
+    """The lines that are not interface text (``labels.is_noise_line``, inline: no call per line)."""
+    noise, noise_start = labels.NOISE_LINES, _NOISE_LINE_START
+    return [line for line in lines if (stripped := line.strip()) not in noise and noise_start(stripped) is None]
 
 
 def denoise_text(text: str) -> str:
