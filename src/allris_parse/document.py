@@ -35,7 +35,7 @@ _PARSER = _html_parser("utf-8")
 _PARSERS = {"utf-8": _PARSER, "latin-1": _html_parser("iso-8859-1")}
 #: Characters lxml will not store as element text although its HTML parser puts them in the tree: C0
 #: controls other than tab and line breaks, the non-characters U+FFFE/U+FFFF, lone surrogates.
-_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: How deep libxml2 nests elements with huge_tree; deeper ones stop the parse (a fatal resource-limit error).
 _MAX_DEPTH = 2048
 _LOOKS_LIKE_HTML = re.compile(r"<(?:!doctype|html|head|body|div|table|\?xml|meta|p|span|form)\b", re.IGNORECASE)
@@ -131,20 +131,20 @@ def refused_text(exc: ValueError) -> bool:
 
 
 def _clean_controls(root: lxml.html.HtmlElement) -> list[str]:
-    """Each character lxml will not store as text (see ``_NOT_XML_TEXT``) made a space; a warning.
+    """Each character lxml will not store as text (see ``NOT_XML_TEXT``) made a space; a warning.
     All text nodes of the document: a broken page may hold elements beside the root element."""
     count = 0
     found = _TEXT_NODES(root)
     for node in found if isinstance(found, list) else []:
-        if isinstance(node, etree._ElementUnicodeResult) and _NOT_XML_TEXT.search(node):
+        if isinstance(node, etree._ElementUnicodeResult) and NOT_XML_TEXT.search(node):
             parent = node.getparent()
             if parent is None:
                 continue
-            count += len(_NOT_XML_TEXT.findall(node))
+            count += len(NOT_XML_TEXT.findall(node))
             if node.is_tail:
-                parent.tail = _NOT_XML_TEXT.sub(" ", parent.tail or "")
+                parent.tail = NOT_XML_TEXT.sub(" ", parent.tail or "")
             else:
-                parent.text = _NOT_XML_TEXT.sub(" ", parent.text or "")
+                parent.text = NOT_XML_TEXT.sub(" ", parent.text or "")
     return [f"{count} control character{'s' if count != 1 else ''} in the text read as spaces"] if count else []
 
 

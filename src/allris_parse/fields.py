@@ -18,8 +18,9 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
 _CELL_TAGS = ("td", "th")
 
 
-_BLOCK_SET = frozenset(_BLOCK_TAGS)
-_CELL_SET = frozenset(_CELL_TAGS)
+#: Block and cell tag names as sets, for extractors that lay text out as :func:`block_text` does.
+BLOCK_TAG_SET = frozenset(_BLOCK_TAGS)
+CELL_TAG_SET = frozenset(_CELL_TAGS)
 #: Subtrees up to this many elements are walked in Python: a many-tag ``iter()`` costs ~5 µs to set up.
 _SMALL_SUBTREE = 48
 
@@ -37,9 +38,9 @@ def _mark_blocks(el: HtmlElement) -> None:
             cells = list(el.iter(*_CELL_TAGS))
             break
         tag = node.tag
-        if tag in _BLOCK_SET:
+        if tag in BLOCK_TAG_SET:
             blocks.append(node)
-        elif tag in _CELL_SET:
+        elif tag in CELL_TAG_SET:
             cells.append(node)
     # each read of .text/.tail decodes the node's text anew: read it once
     for block in blocks:

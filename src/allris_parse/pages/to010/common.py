@@ -10,14 +10,14 @@ from lxml.html import HtmlElement
 from pydantic import TypeAdapter
 
 from allris_parse import labels
-from allris_parse.document import _NOT_XML_TEXT
-from allris_parse.fields import _BLOCK_SET, _CELL_SET, inline_text, parse_date, parse_time_range, query_int
+from allris_parse.document import NOT_XML_TEXT
+from allris_parse.fields import BLOCK_TAG_SET, CELL_TAG_SET, inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import AgendaEntry, Attachment, Meeting
 from allris_parse.normalize import clean_inline
 
 _OBJECT_ID = labels.CLASSIC_OBJECT_ID
 #: Tags :func:`fields.inline_text` gives a space or line break (blocks, ``br``, cells).
-_BREAK_TAGS = _BLOCK_SET | _CELL_SET
+_BREAK_TAGS = BLOCK_TAG_SET | CELL_TAG_SET
 #: Larger subtrees go to :func:`fields.inline_text` straight away (its walk runs in C there).
 _SMALL_SUBTREE = 24
 
@@ -37,12 +37,12 @@ def text(el: HtmlElement | None) -> str:
         if isinstance(tag, str) and tag not in _BREAK_TAGS and not len(child):
             return clean_inline(f"{el.text or ''}{child.text or ''}{child.tail or ''}")
     tag = el.tag
-    parts = ["\n" if tag in _BLOCK_SET and tag != "br" else "", el.text or ""]
+    parts = ["\n" if tag in BLOCK_TAG_SET and tag != "br" else "", el.text or ""]
     layout = _lay_out(el, parts, [_SMALL_SUBTREE])
     if layout is None:  # a large subtree: marking it in C is cheaper
         return inline_text(el)
     joined = "".join(parts)
-    if layout and _NOT_XML_TEXT.search(f"{joined}{el.tail or ''}"):
+    if layout and NOT_XML_TEXT.search(f"{joined}{el.tail or ''}"):
         return inline_text(el)  # lxml refuses to store such text as marks: the caller reads the page again
     return clean_inline(joined)
 
@@ -60,9 +60,9 @@ def _lay_out(node: HtmlElement, parts: list[str], budget: list[int]) -> bool | N
             parts.append(child.tail or "")
             continue
         before = after = ""
-        if tag in _BLOCK_SET:
+        if tag in BLOCK_TAG_SET:
             before, after, marked = ("" if tag == "br" else "\n"), "\n", True
-        elif tag in _CELL_SET:
+        elif tag in CELL_TAG_SET:
             after, marked = " ", True
         parts.append(before)
         parts.append(child.text or "")
