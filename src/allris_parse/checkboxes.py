@@ -74,10 +74,6 @@ GROUP_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("considered", re.compile(r"^belange von menschen mit (beeinträchtigung|behinderung)\w* (wurden|werden|sind) "
                               r"(nicht )?berücksichtigt")),
 )
-#: Text that each group pattern's match holds (lower case): a line without any of them opens no known group.
-GROUP_PREFIXES: tuple[str, ...] = ("finanzielle auswirkung", "mittelbereitstellung", "deckung",
-                                   "steuerliche relevanz", "belange von menschen mit ")
-_GROUP_PREFIX_BYTES = tuple(prefix.encode("ascii") for prefix in GROUP_PREFIXES)
 #: Known options: kind -> label patterns.
 OPTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yes", re.compile(r"^ja\b")),
@@ -530,13 +526,9 @@ def _form_reading(tokens: Iterable[_Token]) -> FormReading:
     result.finance = _finance(groups, result.warnings)
     result.accessibility = _accessibility(groups, result.warnings)
     if not groups:
-        result.warnings += _unboxed_warnings(reading.unboxed)
+        result.warnings += [f"form '{label}' shows its options without any tick marks; its answers are left empty"
+                            for label in reading.unboxed]
     return result
-
-
-def _unboxed_warnings(unboxed: list[str]) -> list[str]:
-    return [f"form '{label}' shows its options without any tick marks; its answers are left empty"
-            for label in unboxed]
 
 
 # --- text renderings ---------------------------------------------------------------------------------
@@ -617,10 +609,6 @@ def read_lines(lines: Sequence[str], cleaned: Sequence[str] | None = None) -> Fo
     else:
         return FormReading()
     cleaned = clean_lines(lines[begin:]) if cleaned is None else cleaned[begin:]
-    if box_at is None:  # only unboxed forms can be reported: read the lines from each group label on
-        unboxed = _unboxed_labels(lines[begin:], cleaned)
-        if unboxed is not None:
-            return FormReading(warnings=_unboxed_warnings(unboxed))
     tokens: list[_Token] = []
     glyph_page = any(char in joined for char in _BOX_CHARS)  # else no line needs the glyph test
     _text_tokens(lines[begin:], cleaned, tokens, glyph_page)
@@ -651,79 +639,6 @@ def _text_tokens(lines: Sequence[str], cleaned: Sequence[str], out: list[_Token]
                 out.append(text)
             else:
                 _glyph_tokens(text, out)
-
-
-#: How a tick mark of its own stands in the lower-cased clean lines (framed by line breaks): as a line, or as
-#: a table cell ("| x |", "|x", "x |" at the start of a line).
-_TICK_CELLS = (b"\nx\n", b"|x", b"| x", b"\nx|", b"\nx |")
-
-
-def _unboxed_labels(lines: Sequence[str], cleaned: Sequence[str]) -> list[str] | None:
-    """The labels of known groups whose options stand without boxes, as ``_read_tokens`` finds them on a
-    page without any box; None where a box token can turn up after all (a tick cell "| x |", a bracket box, a
-    tick line that cleaning made), where the caller reads every token.
-
-    Without boxes only a known group (set by a line that holds one of ``GROUP_PREFIXES``) followed by a
-    known option counts; lines read while no known group is open change nothing, so the reader jumps from
-    there to the next line that holds a group prefix (one C search of the lower-cased text per prefix)."""
-    text = "\n".join(cleaned)
-    if "\u212a" in text:  # the Kelvin sign, which lower() makes a "k" (see below)
-        return None
-    # lower-cased as ASCII bytes, a "?" for each other character (which no group prefix holds): a byte
-    # per character, so line numbers count by b"\n"
-    lowered = text.encode("ascii", "replace").lower()
-    framed = b"\n" + lowered + b"\n"
-    if b"[" in lowered or any(cell in framed for cell in _TICK_CELLS):
-        return None
-    unboxed: list[str] = []
-    kind: str | None = None
-    label: str | None = None
-    pending: str | None = None  # "spacer": a no-break-space cell before the next text
-    tokens: list[_Token] = []
-    index, offset = 0, 0
-    while index < len(lines):
-        if kind is None:  # jump to the next line that can open a known group
-            at = min((found for prefix in _GROUP_PREFIX_BYTES if (found := lowered.find(prefix, offset)) >= 0),
-                     default=-1)
-            if at < 0:
-                break
-            index += lowered.count(b"\n", offset, at)
-            offset = lowered.rfind(b"\n", 0, at) + 1
-        tokens.clear()
-        _text_tokens(lines[index:index + 1], cleaned[index:index + 1], tokens, False)
-        for token in tokens:
-            if token is _BREAK:
-                kind, pending = None, None
-            elif not isinstance(token, str):  # a spacer: the test above leaves no box
-                pending = pending or "spacer"
-            else:  # the branches of _read_tokens for a page without boxes, where only the group matters
-                maybe = _LINE_START is None or _LINE_START.match(token) is not None or "\u0130" in token
-                if pending is None and not maybe:
-                    if kind and label and _OPTION_KINDS.kind(token.lower(), False):
-                        if label not in unboxed:
-                            unboxed.append(label)
-                    else:
-                        kind = None
-                    continue
-                key = token.lower()
-                if maybe and (group_kind := _GROUP_KINDS.kind(key)):
-                    kind, label = group_kind, _label(token)
-                elif (maybe and (UNIT_LINE.match(token) or (VALUE_LINE.match(token) and any(c.isdigit() for c in token))
-                                 or FIELD_LINE.match(token))) or (
-                        pending == "spacer" and (_OPTION_KINDS.kind(key, maybe)
-                                                 or (len(token) <= MAX_UNKNOWN_OPTION and not token.startswith("(")))):
-                    pass  # a unit, a value or field line, or an option without a box: the group stays open
-                elif kind and label and _OPTION_KINDS.kind(key, maybe):
-                    if label not in unboxed:
-                        unboxed.append(label)
-                else:
-                    kind = None
-                pending = None
-        index += 1
-        offset = lowered.find(b"\n", offset) + 1
-        if offset == 0:  # the last line
-            break
-    return unboxed
 
 
 # --- HTML --------------------------------------------------------------------------------------------
