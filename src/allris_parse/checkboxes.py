@@ -26,11 +26,10 @@ from typing import Any, cast
 
 import lxml.html
 from lxml import etree
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.fields import parse_amount
-from allris_parse.models import Accessibility, Checkbox, Finance
+from allris_parse.models import Accessibility, Checkbox, Finance, validate_rows
 from allris_parse.normalize import clean_inline, clean_lines
 
 # --- data: tick shapes, group and option labels ----------------------------------------------------
@@ -503,9 +502,6 @@ class FormReading:
     warnings: list[str] = field(default_factory=list)
 
 
-_CHECKBOXES = TypeAdapter(list[Checkbox])
-
-
 def _form_reading(tokens: Iterable[_Token]) -> FormReading:
     reading = _read_tokens(tokens)
     page_definite = any(g.has_definite() for g in reading.groups)
@@ -522,7 +518,7 @@ def _form_reading(tokens: Iterable[_Token]) -> FormReading:
         if group.kind is None and {o.kind for o in group.options if o.ticked} >= {"yes", "no"}:
             result.warnings.append(f"checkbox group '{group.label}': both 'Ja' and 'Nein' are ticked")
     if rows:  # validated as one list: about half the cost of one model construction per row
-        result.checkboxes = _CHECKBOXES.validate_python(rows)
+        result.checkboxes = validate_rows(Checkbox, rows)
     result.finance = _finance(groups, result.warnings)
     result.accessibility = _accessibility(groups, result.warnings)
     if not groups:

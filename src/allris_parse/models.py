@@ -7,10 +7,11 @@ German labels and values from the page stay as values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
 
 
 def _decimal_to_json(value: Decimal) -> int | float:
@@ -28,6 +29,21 @@ class Model(BaseModel):
     """Base for every record part: unknown keys are refused when reading records back."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+_M = TypeVar("_M", bound=Model)
+_LIST_ADAPTERS: dict[type[Model], TypeAdapter[Any]] = {}
+
+
+def validate_rows(model: type[_M], rows: Sequence[Mapping[str, object]]) -> list[_M]:
+    """Rows of field values (a page's agenda items, members, checkboxes, ...) as validated models: one
+    pydantic-core call for the list costs about half of one model construction per row."""
+    if not rows:
+        return []
+    adapter = _LIST_ADAPTERS.get(model)
+    if adapter is None:
+        adapter = _LIST_ADAPTERS[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    return cast(list[_M], adapter.validate_python(rows))
 
 
 class Source(Model):

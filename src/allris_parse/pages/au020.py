@@ -14,13 +14,12 @@ from typing import Literal
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, inline_text, parse_date, query_int
-from allris_parse.models import Membership, Organization
+from allris_parse.models import Membership, Organization, validate_rows
 from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import body_cells_by_role, first_text, header_roles, text_reader
 
@@ -38,7 +37,6 @@ _HEADINGS = tuple(XPath(x) for x in (labels.CLASSIC_HEADING_XPATH, labels.MODERN
 
 _PERSON_KEY = f"{labels.PERSON_ID}="
 _PERSON_HREF = re.compile(rf"{labels.PERSON_SCRIPT}[^?#]*\?(?:[^#]*&)?{labels.PERSON_ID}=(\d+)", re.IGNORECASE)
-_MEMBERS = TypeAdapter(list[Membership])
 
 
 def extract(doc: Document) -> Organization:
@@ -120,7 +118,7 @@ def person_tables(root: HtmlElement) -> list[HtmlElement]:
 def read_members(root: HtmlElement) -> list[Membership]:
     """Every member row of the page's person tables, in page order."""
     # one validation of the whole list in pydantic-core: cheaper than a model construction per row
-    return _MEMBERS.validate_python(member_values(root))
+    return validate_rows(Membership, member_values(root))
 
 
 def member_values(root: HtmlElement) -> list[dict[str, object]]:

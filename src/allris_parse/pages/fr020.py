@@ -8,13 +8,12 @@ last and next Sitzung; it becomes one summary per Fraktion, linked to the Frakti
 from __future__ import annotations
 
 from lxml.etree import XPath
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, parse_date, query_int
-from allris_parse.models import Organization, OrganizationList, OrganizationSummary
+from allris_parse.models import Organization, OrganizationList, OrganizationSummary, validate_rows
 from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import cell_text, cells_by_role, header_roles
 from allris_parse.pages.au020 import page_heading, read_organization
@@ -22,7 +21,6 @@ from allris_parse.pages.au020 import page_heading, read_organization
 _FACTION_LINKS = f".//a[contains(@href, '{labels.FACTION_SCRIPT}')][contains(@href, '{labels.FACTION_ID}=')]"
 _TABLES = XPath(f"//table[{_FACTION_LINKS}]")
 _FACTION_KEY = f"{labels.FACTION_ID}="
-_SUMMARIES = TypeAdapter(list[OrganizationSummary])
 _INNER_TABLE = XPath(".//table")
 
 
@@ -62,7 +60,7 @@ def extract_list(doc: Document) -> OrganizationList:
                 "next_meeting": parse_date(" ".join(cell_text(c) for c in cells.get("next_meeting", []))),
             })
     # one validation of the whole list in pydantic-core: cheaper than a model construction per row
-    record.organizations = _SUMMARIES.validate_python(summaries)
+    record.organizations = validate_rows(OrganizationSummary, summaries)
     if not record.organizations and any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
         raise NotPublicError("the fr010 page says its content is not public")
     return record

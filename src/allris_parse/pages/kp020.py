@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, parse_date, query_int
-from allris_parse.models import Membership, Person
+from allris_parse.models import Membership, Person, validate_rows
 from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import body_cells_by_role, cell_text, header_roles
 from allris_parse.pages.au020 import page_heading, page_id
@@ -28,7 +27,6 @@ _TABLES = XPath(f"//table[{_ORGANIZATION_LINKS}]")
 #: (script, id key) pairs of the organization links: tested in Python on a row's links, one walk in C
 #: instead of a compiled XPath per row
 _LINK_KEYS = ((labels.COMMITTEE_SCRIPT, f"{labels.COMMITTEE_ID}="), (labels.FACTION_SCRIPT, f"{labels.FACTION_ID}="))
-_MEMBERSHIPS = TypeAdapter(list[Membership])
 _INNER_TABLE = XPath(".//table")
 
 
@@ -51,7 +49,7 @@ def extract(doc: Document) -> Person:
             if membership is not None:
                 memberships.append(membership)
     # one validation of the whole list in pydantic-core: cheaper than a model construction per row
-    record.memberships = _MEMBERSHIPS.validate_python(memberships)
+    record.memberships = validate_rows(Membership, memberships)
     if record.name is None and not record.memberships:
         if any(marker in doc.text for marker in labels.NOT_PUBLIC_MARKERS):
             raise NotPublicError("the person page says its content is not public")

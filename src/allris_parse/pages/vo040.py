@@ -6,12 +6,11 @@ import re
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import elements, inline_text, parse_date, query_int
-from allris_parse.models import PaperList, PaperListEntry
+from allris_parse.models import PaperList, PaperListEntry, validate_rows
 
 #: The regions read by one walk: rows ``tr.zl11``/``tr.zl12``
 #: of ``table.tl1`` holding a Vorlage link (the first such link is the row's); the total is shown in
@@ -24,7 +23,6 @@ _FIRST_TEXT = XPath("normalize-space(text()[normalize-space()][1])")
 #: XPath's normalize-space() white space: class lists split as the class selectors do.
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
 _DIGIT = re.compile(r"\d")
-_ENTRIES = TypeAdapter(list[PaperListEntry])
 
 
 def extract(doc: Document) -> PaperList:
@@ -57,7 +55,7 @@ def extract(doc: Document) -> PaperList:
         entries.append({"paper_id": query_int(link.get("href"), "VOLFDNR"), "reference": reference or None,
                         "title": title or None, "date": date, "paper_type": kind})
     # one validation of the whole list in pydantic-core: cheaper than a model construction per row
-    record.papers = _ENTRIES.validate_python(entries)
+    record.papers = validate_rows(PaperListEntry, entries)
     if not record.papers:
         record.warnings.append("no paper rows found on the list page")
     return record

@@ -7,12 +7,11 @@ from functools import lru_cache
 from urllib.parse import quote_plus
 
 from lxml.html import HtmlElement
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import NOT_XML_TEXT
 from allris_parse.fields import BLOCK_TAG_SET, CELL_TAG_SET, inline_text, parse_date, parse_time_range, query_int
-from allris_parse.models import AgendaEntry, Attachment, Meeting
+from allris_parse.models import Attachment, Meeting
 from allris_parse.normalize import clean_inline
 
 _OBJECT_ID = labels.CLASSIC_OBJECT_ID
@@ -142,7 +141,7 @@ def entry(number: str, title: str | None, *, note: str | None = None, paper_refe
           paper_id: int | None = None, agenda_item_id: int | None = None, result: str | None = None,
           role: str | None = None) -> dict[str, object]:
     """One agenda item from its parts as shown, as the values of an :class:`AgendaEntry` (a page's items
-    are validated together by :func:`entries`)."""
+    are validated together by :func:`models.validate_rows`)."""
     # only the fields with a value are passed (the others keep their default None): validating fewer
     # arguments costs less, and most rows have no paper, result, note or role
     values: dict[str, object] = {"number": number}
@@ -167,15 +166,6 @@ def entry(number: str, title: str | None, *, note: str | None = None, paper_refe
     if role:
         values["role"] = role
     return values
-
-
-_ENTRIES = TypeAdapter(list[AgendaEntry])
-
-
-def entries(values: list[dict[str, object]]) -> list[AgendaEntry]:
-    """The agenda items of :func:`entry` values: one validation call for the list costs about half of
-    one model construction per item."""
-    return _ENTRIES.validate_python(values) if values else []
 
 
 def split_note(text: str, note: str) -> tuple[str, str | None]:

@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import query_int
-from allris_parse.models import Attachment, Meeting
+from allris_parse.models import AgendaEntry, Attachment, Meeting, validate_rows
 from allris_parse.pages.to010 import common
 
 
@@ -73,7 +73,7 @@ def extract(doc: Document) -> Meeting:
     object_id = common.object_id(doc.text)
     own_links: list[int | None] | None = [] if object_id is None else None
     rows = common.unique_rows(tables, _is_agenda_row)
-    meeting.agenda_items = common.entries([item for row in rows if (item := _item(row, own_links))])
+    meeting.agenda_items = validate_rows(AgendaEntry, [item for row in rows if (item := _item(row, own_links))])
     title_el = found.get("sibetreff")
     if title_el is not None and own_links is not None:
         own_links.extend(query_int(a.get("href"), "SILFDNR") for a in title_el.iter("a"))

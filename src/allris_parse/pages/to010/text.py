@@ -12,7 +12,7 @@ import re
 from allris_parse import labels
 from allris_parse.clean import drop_noise_lines
 from allris_parse.document import Document
-from allris_parse.models import Meeting, Section
+from allris_parse.models import AgendaEntry, Meeting, Section, validate_rows
 from allris_parse.normalize import clean_block, clean_inline, clean_lines
 from allris_parse.pages.to010 import common
 
@@ -58,7 +58,7 @@ def extract(doc: Document) -> Meeting:
             items[-1]["title"] = f"{items[-1]['title']} {line}"
             continue
         rest.append(line)
-    meeting.agenda_items = common.entries(items)
+    meeting.agenda_items = validate_rows(AgendaEntry, items)
     text = clean_block("\n".join(rest))
     if text and not items:
         meeting.sections = [Section(heading=None, text=text)]

@@ -19,12 +19,11 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from lxml.html import HtmlElement
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import block_lines, inline_text, parse_date, query_int, text_of
-from allris_parse.models import Attachment, Consultation, Paper, Section
+from allris_parse.models import Attachment, Consultation, Paper, Section, validate_rows
 from allris_parse.normalize import clean_inline, none_if_empty
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -42,10 +41,6 @@ def _may_hold_private_use(text: str) -> bool:
     encoded = text.encode("utf-8", "surrogatepass")
     return b"\xee" in encoded or b"\xef" in encoded
 _REGION_TAGS = ("h1", "td", "a", "input")
-#: Consultations validated as one list: about half the cost of one model construction per row.
-_CONSULTATIONS = TypeAdapter(list[Consultation])
-#: Attachments and documents likewise.
-_ATTACHMENTS = TypeAdapter(list[Attachment])
 
 
 @dataclass
@@ -220,7 +215,7 @@ def _consultations(label_cell: HtmlElement) -> list[Consultation]:
             result.append(_meeting(tr, cells, date_cell, None, None, status))
     if head is not None and not head_used:
         result.append(head)
-    return _CONSULTATIONS.validate_python(result) if result else []
+    return validate_rows(Consultation, result)
 
 
 def _consultation_rows(el: HtmlElement) -> list[HtmlElement]:
@@ -305,7 +300,7 @@ def _attachments(tables: list[HtmlElement]) -> list[Attachment]:
             item = _form_document(form, role="attachment")
             if item is not None and (None, item["title"].casefold()) not in found:
                 found[(None, item["title"].casefold())] = item
-    return _ATTACHMENTS.validate_python(list(found.values())) if found else []
+    return validate_rows(Attachment, list(found.values()))
 
 
 def _split_size(text: str) -> tuple[str, str | None]:
@@ -334,7 +329,7 @@ def _documents(right_columns: list[HtmlElement], attachment_tables: list[HtmlEle
             if item is not None and item["document_id"] not in seen:
                 seen.add(item["document_id"])
                 documents.append(item)
-    return _ATTACHMENTS.validate_python(documents) if documents else []
+    return validate_rows(Attachment, documents)
 
 
 def _form_document(form: HtmlElement, *, role: str) -> dict[str, Any] | None:

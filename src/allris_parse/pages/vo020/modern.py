@@ -17,12 +17,11 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
-from pydantic import TypeAdapter
 
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int, text_of
-from allris_parse.models import Attachment, Consultation, Paper, Section
+from allris_parse.models import Attachment, Consultation, Paper, Section, validate_rows
 from allris_parse.normalize import clean_inline
 
 _BASE_URL = re.compile(r"Wicket\.Ajax\.baseUrl\s*=\s*\"[^\"]*?[?&](?:amp;)?VOLFDNR=(\d+)")
@@ -38,10 +37,6 @@ _STATUS_ATTRS = ("aria-label", "title")
 _XML_SPACE = " \t\r\n"
 _XML_SPACE_TO_SPACE = str.maketrans("\t\r\n", "   ")
 
-#: Consultations validated as one list: about half the cost of one model construction per row.
-_CONSULTATIONS = TypeAdapter(list[Consultation])
-#: Attachments and documents likewise.
-_ATTACHMENTS = TypeAdapter(list[Attachment])
 #: Text fields whose ``<br>``-separated lines are separate names ("Muster, Erika"), joined with "; ".
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
 
@@ -266,7 +261,7 @@ def _consultations(table: HtmlElement) -> list[Consultation]:
         current_used = True
     if current is not None and not current_used:
         out.append(current)
-    return _CONSULTATIONS.validate_python(out) if out else []
+    return validate_rows(Consultation, out)
 
 
 def _status(cell: HtmlElement | None) -> str | None:
@@ -346,7 +341,7 @@ def _files(regions: list[HtmlElement], link_class: str, role: str, base: str | N
                 "title": title, "role": "document" if role == "document" else "attachment",
                 "url": urljoin(base, href) if base and href else href or None,
                 "size": size, "document_id": _id(href, "DOLFDNR")}
-    return _ATTACHMENTS.validate_python(list(found.values())) if found else []
+    return validate_rows(Attachment, list(found.values()))
 
 
 def _row_size(link: HtmlElement) -> str | None:

@@ -20,12 +20,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pydantic import TypeAdapter
-
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import parse_date, query_int
-from allris_parse.models import Attachment, Consultation, Paper, Section
+from allris_parse.models import Attachment, Consultation, Paper, Section, validate_rows
 from allris_parse.normalize import clean_inline
 
 #: "Beschlussvorlage - 0456/2010", "Entscheidungsvorlage - FB 14/0133/WP18": a reference holds a digit.
@@ -85,9 +83,6 @@ class _Fields:
             self.ranks[name] = rank
 
 
-#: Consultations validated as one list: about half the cost of one model construction per row.
-_CONSULTATIONS = TypeAdapter(list[Consultation])
-_ATTACHMENTS = TypeAdapter(list[Attachment])
 _LABEL_RANK = {key: rank for rank, key in enumerate(labels.PAPER_FIELD_LABELS)}
 
 
@@ -206,7 +201,7 @@ def _untable(line: str) -> str:
 def _attachments(lines: list[str]) -> list[Attachment]:
     """The Anlagen of list lines, validated as one list (sizes at the end of a line go to ``size``)."""
     rows = [row for line in lines if (row := _attachment(line))]
-    return _ATTACHMENTS.validate_python(rows) if rows else []
+    return validate_rows(Attachment, rows)
 
 
 def _attachment(line: str) -> dict[str, str | None] | None:
@@ -375,7 +370,7 @@ def _pipe_consultations(lines: list[str]) -> list[Consultation]:
             groups.append([])
         groups[-1].append(cell)
     rows = [row for group in groups for row in _pipe_group(group)]
-    return _CONSULTATIONS.validate_python(rows) if rows else []
+    return validate_rows(Consultation, rows)
 
 
 def _pipe_group(group: list[str]) -> list[dict[str, object]]:
@@ -549,7 +544,7 @@ def _classic_consultations(block: list[str]) -> list[Consultation]:
         has_meeting = False
     if committee is not None and not has_meeting:
         rows.append({"committee": committee, "role": role})
-    return _CONSULTATIONS.validate_python(rows) if rows else []
+    return validate_rows(Consultation, rows)
 
 
 def _split_result(meeting: str) -> tuple[str | None, str | None]:
