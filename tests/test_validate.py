@@ -336,6 +336,21 @@ def test_records_written_by_parse_validate_cleanly(tmp_path: Path) -> None:
         assert "1 checked: 1 valid, 0 invalid; 0 errors, 0 warnings" in result.stdout
 
 
+def test_a_directory_of_split_records_is_validated(tmp_path: Path) -> None:
+    """`parse --split DIR` then `validate DIR`: the directory walk takes record files, not only pages."""
+    split = tmp_path / "records"
+    assert run("parse", str(VALID_PAGE), str(INVALID_PAGE), "--split", str(split), "--quiet").exit_code == 0
+    (split / "nested").mkdir()
+    paper_record = next(split.glob("paper_*.json")).read_text(encoding="utf-8")  # the valid page's record
+    (split / "nested" / "more.jsonl").write_text(paper_record, encoding="utf-8")
+    (split / "notes.md").write_text("not a record", encoding="utf-8")
+    result = run("validate", str(split), "--report", "json")
+    assert result.exit_code == 1, result.output  # the Auszug fragment without its TOP number
+    checked = json.loads(result.stdout)
+    assert checked["summary"]["checked"] == 3
+    assert checked["summary"]["invalid"] == 1
+
+
 def _jsonl(*records: dict[str, Any] | str) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
 

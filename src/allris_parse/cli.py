@@ -138,7 +138,8 @@ class ReportFormat(StrEnum):
 def validate(
     paths: Annotated[list[str], typer.Argument(
         help="Pages (files, directories, globs, archives, http(s) addresses, - for standard input) or JSON / "
-             "JSON Lines files of records written by `parse`.", show_default=False)],
+             "JSON Lines files of records written by `parse` (a directory gives its .json, .jsonl and .ndjson "
+             "files too, e.g. the output of `parse --split`).", show_default=False)],
     report: Annotated[ReportFormat, typer.Option(
         "--report", "-r", help="human: a table on a terminal, plain lines otherwise; json; junit: JUnit XML for "
                                "CI test reports; github: GitHub Actions workflow annotations.")] = ReportFormat.human,
@@ -163,7 +164,7 @@ def validate(
         validator = Validator(require=require or (), strict=strict)
     except RequirementError as exc:
         _usage_error(str(exc))
-    results = list(validate_inputs(load_members(iter_inputs(paths)), validator))
+    results = list(validate_inputs(load_members(iter_inputs(paths, records=True)), validator))
     write = reports.writer(report.value, strict=strict)
     if output is None:
         write(results, sys.stdout)

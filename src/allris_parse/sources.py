@@ -43,6 +43,9 @@ MAX_MEMBER_BYTES = MAX_INPUT_BYTES
 MAX_ARCHIVE_BYTES = 8 * 1024 * 1024 * 1024
 #: Files a directory walk picks up; other files (images, PDFs) in saved-page folders are skipped.
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".asp", ".txt", ".text", ""})
+#: Files of records written earlier (``parse --format json/jsonl``, ``--split``), which ``validate`` reads
+#: back: a directory walk for it takes these too.
+RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 #: Archive kinds by file-name ending (lower case); a directory walk opens these too.
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".gz")
 #: Between an archive's path and a member's name in ``source.path``: ``exports.zip!2021/vo020_4252.html``.
@@ -158,16 +161,17 @@ def unsafe_member_reason(member: str) -> str | None:
     return None
 
 
-def _wanted(relative_parts: Sequence[str], suffix: str) -> bool:
+def _wanted(relative_parts: Sequence[str], suffix: str, suffixes: frozenset[str] = PAGE_SUFFIXES) -> bool:
     """A page file worth converting: not hidden (no part starts with '.'), not macOS resource forks."""
     if any(part.startswith(".") for part in relative_parts) or (relative_parts and relative_parts[0] == "__MACOSX"):
         return False
-    return suffix.lower() in PAGE_SUFFIXES
+    return suffix.lower() in suffixes
 
 
-def _walk(directory: str, parts: tuple[str, ...] = ()) -> Iterator[str]:
-    """Page files and archives under ``directory``, sorted by path (as sorting the paths' parts would),
-    hidden ones skipped. Plain strings and ``os.scandir``: a walk over 100,000 files stays small."""
+def _walk(directory: str, parts: tuple[str, ...] = (), suffixes: frozenset[str] = PAGE_SUFFIXES) -> Iterator[str]:
+    """Page files (files ending in one of ``suffixes``) and archives under ``directory``, sorted by path (as
+    sorting the paths' parts would), hidden ones skipped. Plain strings and ``os.scandir``: a walk over
+    100,000 files stays small."""
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -177,13 +181,13 @@ def _walk(directory: str, parts: tuple[str, ...] = ()) -> Iterator[str]:
             continue
         try:
             if entry.is_dir():
-                yield from _walk(entry.path, (*parts, entry.name))
+                yield from _walk(entry.path, (*parts, entry.name), suffixes)
                 continue
             if not entry.is_file():
                 continue
         except OSError:
             continue
-        if archive_kind(entry.name) or _wanted((*parts, entry.name), PurePosixPath(entry.name).suffix):
+        if archive_kind(entry.name) or _wanted((*parts, entry.name), PurePosixPath(entry.name).suffix, suffixes):
             yield entry.path
 
 
@@ -399,7 +403,7 @@ def _mode(argument: str) -> int | None:
 
 
 
-def _expand_path(argument: str, url: str | None) -> Iterator[Input]:
+def _expand_path(argument: str, url: str | None, suffixes: frozenset[str]) -> Iterator[Input]:
     mode = _mode(argument)
     is_dir = mode is not None and stat.S_ISDIR(mode)
     if is_dir and _is_fetch_archive(Path(argument)):  # a fetch/crawl archive: its pages, with addresses
@@ -407,7 +411,7 @@ def _expand_path(argument: str, url: str | None) -> Iterator[Input]:
 
         yield from iter_archive_inputs(Path(argument))
     elif is_dir:
-        for page in _walk(argument):  # with a url, the caller makes sure that this is the only page
+        for page in _walk(argument, suffixes=suffixes):  # with a url, the caller makes sure that this is the only page
             if archive_kind(page):
                 yield from _archive_inputs(page, url)
             else:
@@ -422,7 +426,7 @@ def _expand_path(argument: str, url: str | None) -> Iterator[Input]:
         if not matches:
             yield Input(argument, url, error=f"no file matches the pattern {argument}")
         for match in matches:
-            yield from _expand_path(match, url)
+            yield from _expand_path(match, url, suffixes)
     else:
         yield Input(argument, url, error=f"no such file or directory: {argument}")
 
@@ -443,9 +447,11 @@ def read_list(stream: BinaryIO) -> list[str]:
 
 
 def iter_inputs(arguments: Sequence[str], *, url: str | None = None, stdin: BinaryIO | None = None,
-                from_list: bool = False) -> Iterator[Input]:
+                from_list: bool = False, records: bool = False) -> Iterator[Input]:
     """Expand command-line arguments into inputs, in the order given (directories, globs and archives
-    sorted inside). With ``from_list``, each argument is a file (``-``: standard input) of paths."""
+    sorted inside). With ``from_list``, each argument is a file (``-``: standard input) of paths. With
+    ``records``, a directory gives its record files (:data:`RECORD_SUFFIXES`) too."""
+    suffixes = PAGE_SUFFIXES | RECORD_SUFFIXES if records else PAGE_SUFFIXES
     for argument in arguments:
         if from_list:
             try:
@@ -457,11 +463,11 @@ def iter_inputs(arguments: Sequence[str], *, url: str | None = None, stdin: Bina
             except OSError as exc:
                 yield Input(argument, error=f"cannot read the list: {exc.strerror or exc}")
                 continue
-            yield from iter_inputs(paths, url=url)
+            yield from iter_inputs(paths, url=url, records=records)
         elif argument == STDIN_NAME:
             item = _read_stdin(stdin or sys.stdin.buffer)
             yield replace(item, url=url)
         elif is_url(argument):
             yield Input(argument, argument)
         else:
-            yield from _expand_path(os.fspath(argument), url)
+            yield from _expand_path(os.fspath(argument), url, suffixes)
