@@ -2,10 +2,12 @@
 
 Measures, each with the real command line as a child process:
   (1) throughput: a 5,000-page batch with ``--jobs 2`` against ``--jobs 1`` (wall-clock pages/s; runs
-      interleaved in alternating order, best of ``--repeat``; also the median ratio of neighbouring runs,
-      which a run slowed down by other work on the machine hardly moves); bar: at least 1.7x (best against
-      best) on a machine with 2 free cores. Beside it: the CPU time of both (the cost of parallelism), the
-      parent's own CPU, and the machine's own ceiling, what two processes of pure
+      interleaved in alternating order, ``--repeat`` pairs); bar: at least 1.7x, the median ratio of
+      neighbouring runs, on a machine with 2 free cores. Pairing cancels the machine's drift (as in
+      throughput.py); best against best is shown beside it but is biased low under intermittent load from
+      other processes: one process catches a quiet moment far more often than two catch two quiet cores at
+      once, so the best ``--jobs 1`` run is the more extreme one. Beside it: the CPU time of both (the
+      cost of parallelism), the parent's own CPU, and the machine's own ceiling, what two processes of pure
       arithmetic gain over one right then (2.0 when two cores are free, less when other work runs);
   (2) memory: peak RSS of the whole process tree (parent and workers, summed; sampled from /proc every
       20 ms) of a 20,000-page batch against a 1,000-page batch, both ``--jobs 2``; bar: at most 1.3x.
@@ -312,12 +314,12 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"[bar <= {BARS['startup_seconds']} s: {verdict}]")
     if "throughput" in results:
         t = results["throughput"]
-        verdict = "ok" if t["speedup"] >= BARS["speedup"] else "MISSED"
-        print(f"throughput ({t['pages']} pages, {t['cores']} cores): --jobs 1 {t['jobs1_pages_per_s']:.0f} pages/s, "
-              f"--jobs 2 {t['jobs2_pages_per_s']:.0f} pages/s; speedup {t['speedup']:.2f}x best against best  "
-              f"[bar >= {BARS['speedup']}x: {verdict}]")
+        verdict = "ok" if t["speedup_pairs_median"] >= BARS["speedup"] else "MISSED"
+        print(f"throughput ({t['pages']} pages, {t['cores']} cores): speedup {t['speedup_pairs_median']:.2f}x, the "
+              f"median of neighbouring runs  [bar >= {BARS['speedup']}x: {verdict}]")
         print("  speedup of neighbouring runs: " + ", ".join(f"{r:.2f}" for r in t["speedup_pairs"])
-              + f"; median {t['speedup_pairs_median']:.2f}x; median against median {t['speedup_median']:.2f}x")
+              + f"; best against best {t['speedup']:.2f}x (--jobs 1 {t['jobs1_pages_per_s']:.0f} pages/s, --jobs 2 "
+              f"{t['jobs2_pages_per_s']:.0f} pages/s); median against median {t['speedup_median']:.2f}x")
         print("  wall runs --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_seconds"])
               + " s; --jobs 2: " + ", ".join(f"{s:.2f}" for s in t["jobs2_seconds"]) + " s")
         print("  CPU of the process tree --jobs 1: " + ", ".join(f"{s:.2f}" for s in t["jobs1_cpu_seconds"])
