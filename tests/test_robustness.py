@@ -450,7 +450,7 @@ def mutated_pages(draw: st.DrawFn) -> tuple[str, bytes]:
         operation = draw(st.sampled_from(["flip", "cut", "bytes", "tag", "delete", "encoding", "repeat",
                                                       "control", "control"]))
         if operation == "flip" and data:
-            data[at] ^= draw(st.integers(1, 255))
+            data[min(at, len(data) - 1)] ^= draw(st.integers(1, 255))  # "after a tag" may be the end
         elif operation == "cut":
             del data[at:]
         elif operation == "bytes":
