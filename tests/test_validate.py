@@ -336,6 +336,16 @@ def test_records_written_by_parse_validate_cleanly(tmp_path: Path) -> None:
         assert "1 checked: 1 valid, 0 invalid; 0 errors, 0 warnings" in result.stdout
 
 
+def test_worker_processes_give_the_same_report_in_the_same_order() -> None:
+    pages = [str(p) for p in _fixture_pages()]
+    assert len(pages) >= 8  # enough for the pool to be used
+    serial = run("validate", *pages, "--report", "json", "--jobs", "1")
+    parallel = run("validate", *pages, "--report", "json", "--jobs", "2")
+    assert serial.exit_code == parallel.exit_code
+    assert json.loads(parallel.stdout) == json.loads(serial.stdout)
+    assert len(json.loads(serial.stdout)["results"]) == len(pages)
+
+
 def test_a_directory_of_split_records_is_validated(tmp_path: Path) -> None:
     """`parse --split DIR` then `validate DIR`: the directory walk takes record files, not only pages."""
     split = tmp_path / "records"

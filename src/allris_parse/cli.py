@@ -152,11 +152,15 @@ def validate(
         "--require", metavar="[KIND:]FIELD",
         help="Also require this field (dotted path, e.g. finance.impact or meeting:location); repeatable. "
              "Without KIND, every kind that has the field.", show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: the number of cores). The report's order "
+                                    "never depends on it.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on standard error.")] = False,
 ) -> None:
     """Check pages or records against the rules per kind: required fields, impossible values, parser warnings.
     Exit code 0: all valid; 1: something invalid or unreadable; 2: usage error."""
     from allris_parse import reports
+    from allris_parse.pipeline import default_jobs
     from allris_parse.sources import iter_inputs, load_members
     from allris_parse.validation import RequirementError, Validator, validate_inputs
 
@@ -164,7 +168,8 @@ def validate(
         validator = Validator(require=require or (), strict=strict)
     except RequirementError as exc:
         _usage_error(str(exc))
-    results = list(validate_inputs(load_members(iter_inputs(paths, records=True)), validator))
+    inputs = load_members(iter_inputs(paths, records=True))
+    results = list(validate_inputs(inputs, validator, jobs=jobs or default_jobs()))
     write = reports.writer(report.value, strict=strict)
     if output is None:
         write(results, sys.stdout)

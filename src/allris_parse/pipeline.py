@@ -10,12 +10,13 @@ stays flat however large the batch.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 
 from allris_parse.api import parse_page
 from allris_parse.errors import AllrisParseError
@@ -41,6 +42,7 @@ MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024
 
 #: What :func:`convert` hands back of each record: its model, or its JSON text.
 Want = Literal["json", "record"]
+T = TypeVar("T")
 
 
 class Outcome(NamedTuple):
@@ -173,25 +175,26 @@ def _chunk_size(remaining: int, jobs: int) -> int:
     return max(1, min(MAX_CHUNK, remaining // (jobs * GUIDED_SHARE)))
 
 
-def _in_pool(items: Iterable[Input], jobs: int, want: Want, total: int, split: bool) -> Iterator[Outcome]:
+def run_in_pool(task: Callable[[list[Input]], list[T]], items: Iterable[Input], jobs: int, total: int
+                ) -> Iterator[T]:
+    """What ``task`` gives for chunks of ``items`` (see :func:`_chunks`), run in ``jobs`` worker processes,
+    in input order. ``task`` must pickle: a module-level function or a ``functools.partial`` of one."""
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_init)
-    pending: deque[tuple[Future[list[tuple[object, ...]]], int]] = deque()
+    pending: deque[tuple[Future[list[T]], int]] = deque()
     in_flight = 0
     try:
         for chunk, nbytes in _chunks(items, total, jobs):
-            pending.append((pool.submit(_convert_packed, chunk, want, split), nbytes))
+            pending.append((pool.submit(task, chunk), nbytes))
             in_flight += nbytes
             while len(pending) >= jobs * CHUNKS_PER_WORKER or in_flight > MAX_IN_FLIGHT_BYTES:
                 future, done_bytes = pending.popleft()
                 in_flight -= done_bytes
-                for fields in future.result():
-                    yield Outcome(*fields)  # type: ignore[arg-type]
+                yield from future.result()
         while pending:
             future, _ = pending.popleft()
-            for fields in future.result():
-                yield Outcome(*fields)  # type: ignore[arg-type]
+            yield from future.result()
     finally:  # interrupted or done: drop what has not started, let running chunks end, reap the workers
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -212,4 +215,5 @@ def convert(inputs: Iterable[Input], *, jobs: int = 1, want: Want = "record", to
         for item in items:
             yield _finish(convert_one(item), want, split)
         return
-    yield from _in_pool(items, jobs, want, total, split)
+    for fields in run_in_pool(functools.partial(_convert_packed, want=want, split=split), items, jobs, total):
+        yield Outcome(*fields)  # type: ignore[arg-type]

@@ -474,10 +474,24 @@ def looks_like_records(head: bytes) -> bool:
     return _RECORDS_START.match(head) is not None
 
 
-def validate_inputs(inputs: Iterable[Input], validator: Validator) -> Iterator[Result]:
-    """Check every input: pages are parsed first, JSON/JSON Lines record files are read back."""
+def validate_inputs(inputs: Iterable[Input], validator: Validator, *, jobs: int = 1) -> Iterator[Result]:
+    """Check every input: pages are parsed first, JSON/JSON Lines record files are read back. With ``jobs``
+    above 1 (and enough inputs to be worth it), in that many worker processes; results in input order."""
+    from allris_parse.pipeline import POOL_MIN_INPUTS, run_in_pool
+
+    if jobs > 1:
+        inputs = list(inputs)
+        if len(inputs) >= POOL_MIN_INPUTS:
+            yield from run_in_pool(functools.partial(_validate_chunk, validator=validator), inputs, jobs,
+                                   len(inputs))
+            return
     for item in inputs:
         yield from validate_input(item, validator)
+
+
+def _validate_chunk(items: list[Input], validator: Validator) -> list[Result]:
+    """:func:`validate_input` of a chunk of inputs, in a worker process."""
+    return [result for item in items for result in validate_input(item, validator)]
 
 
 def validate_input(item: Input, validator: Validator) -> Iterator[Result]:
