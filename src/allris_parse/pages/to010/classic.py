@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.models import AgendaEntry, Attachment, Meeting, validate_rows
+from allris_parse.models import Attachment, Meeting
 from allris_parse.pages.to010 import common
 
 
@@ -47,19 +47,9 @@ def extract(doc: Document) -> Meeting:
         value = cell.getnext()
         if fieldname and value is not None and value.tag == "td":
             common.set_field(meeting, fieldname, common.text(value))
-    if meeting.title is None:
-        for heading in headings:
-            if title := common.heading_title(common.text(heading)):
-                meeting.title = title
-                break
+    common.title_from_headings(meeting, headings)
     meeting.documents = _documents(right_columns)
-    object_id = common.object_id(doc.text)
-    own_links: list[int | None] | None = [] if object_id is None else None
-    rows = common.unique_rows(tables, _is_agenda_row)
-    meeting.agenda_items = validate_rows(AgendaEntry, [item for row in rows if (item := _item(row, own_links))])
-    if own_links is not None:
-        own_links.extend(_form_meeting_ids(right_columns))
-    meeting.meeting_id = common.meeting_id(object_id, own_links)
+    common.read_agenda(meeting, doc.text, tables, _is_agenda_row, _item, lambda: _form_meeting_ids(right_columns))
     return common.finish(meeting)
 
 

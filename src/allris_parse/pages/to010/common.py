@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote_plus
 
@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from allris_parse import labels
 from allris_parse.document import NOT_XML_TEXT
 from allris_parse.fields import BLOCK_TAG_SET, CELL_TAG_SET, inline_text, parse_date, parse_time_range, query_int
-from allris_parse.models import Attachment, Meeting
+from allris_parse.models import AgendaEntry, Attachment, Meeting, validate_rows
 from allris_parse.normalize import clean_inline
 
 _OBJECT_ID = labels.CLASSIC_OBJECT_ID
@@ -107,6 +107,15 @@ def heading_title(heading: str) -> str | None:
         return None
     stripped = labels.MEETING_HEADING_PREFIX.sub("", heading, count=1)
     return stripped if stripped != heading and stripped else None
+
+
+def title_from_headings(meeting: Meeting, headings: Iterable[HtmlElement]) -> None:
+    """Where no label gave the Sitzung's name: the first page heading that holds one (:func:`heading_title`)."""
+    if meeting.title is None:
+        for heading in headings:
+            if title := heading_title(text(heading)):
+                meeting.title = title
+                return
 
 
 def public_of(number: str | None) -> bool | None:
@@ -383,3 +392,22 @@ def unique_rows(tables: list[HtmlElement], keep: Callable[[HtmlElement], bool]) 
                 if keep(tr):
                     rows.append(tr)
     return rows
+
+
+#: Reads one agenda row into :class:`AgendaEntry` values (None for rows that are no item), appending the
+#: SILFDNR its links name to the list it is given, where it is given one.
+ItemReader = Callable[[HtmlElement, list[int | None] | None], dict[str, object] | None]
+
+
+def read_agenda(meeting: Meeting, doc_text: str, tables: list[HtmlElement], keep: Callable[[HtmlElement], bool],
+                read_item: ItemReader, other_links: Callable[[], Iterable[int | None]]) -> None:
+    """The agenda items of the rows of ``tables`` that ``keep`` accepts, and the Sitzung's SILFDNR: the
+    page's :func:`object_id`, else what the rows' own links name, else ``other_links()`` (the page's other
+    links or forms naming it; asked only then)."""
+    page_id = object_id(doc_text)
+    own_links: list[int | None] | None = [] if page_id is None else None
+    rows = unique_rows(tables, keep)
+    meeting.agenda_items = validate_rows(AgendaEntry, [item for row in rows if (item := read_item(row, own_links))])
+    if own_links is not None:
+        own_links.extend(other_links())
+    meeting.meeting_id = meeting_id(page_id, own_links)

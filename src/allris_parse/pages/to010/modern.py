@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.fields import query_int
-from allris_parse.models import AgendaEntry, Attachment, Meeting, validate_rows
+from allris_parse.models import Attachment, Meeting
 from allris_parse.pages.to010 import common
 
 
@@ -64,20 +64,12 @@ def extract(doc: Document) -> Meeting:
         if label_field and dd is not None and dd.tag == "dd" and any(
                 a.get("id") in labels.MODERN_HEAD_CONTAINER_IDS for a in dt.iterancestors("div")):
             common.set_field(meeting, label_field, common.text(dd))
-    if meeting.title is None:
-        for heading in headings:
-            if title := common.heading_title(common.text(heading)):
-                meeting.title = title
-                break
+    common.title_from_headings(meeting, headings)
     meeting.documents = _documents(panels, doc.url)
-    object_id = common.object_id(doc.text)
-    own_links: list[int | None] | None = [] if object_id is None else None
-    rows = common.unique_rows(tables, _is_agenda_row)
-    meeting.agenda_items = validate_rows(AgendaEntry, [item for row in rows if (item := _item(row, own_links))])
     title_el = found.get("sibetreff")
-    if title_el is not None and own_links is not None:
-        own_links.extend(query_int(a.get("href"), "SILFDNR") for a in title_el.iter("a"))
-    meeting.meeting_id = common.meeting_id(object_id, own_links)
+    common.read_agenda(meeting, doc.text, tables, _is_agenda_row, _item,
+                       lambda: [] if title_el is None else [query_int(a.get("href"), "SILFDNR")
+                                                            for a in title_el.iter("a")])
     return common.finish(meeting)
 
 
