@@ -117,7 +117,7 @@ _GLYPH_SPLIT = re.compile(f"([{TICKED}{EMPTY}])")
 _BOX_CHARS = "".join(BOX_GLYPHS)
 _BOX_CHAR = re.compile(f"[{re.escape(_BOX_CHARS)}]")
 _BLANK = " \t\r\n\u00a0\u202f\u2007"
-_NOISE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS)).match
+_NOISE_START = labels.NOISE_LINE_START.match
 
 # --- tokens ------------------------------------------------------------------------------------
 

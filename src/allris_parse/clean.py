@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import lxml.html
@@ -13,7 +12,6 @@ from allris_parse.fields import elements
 from allris_parse.models import Section
 
 _NOISE = etree.XPath(labels.HTML_NOISE_XPATH)
-_NOISE_LINE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS)).match
 
 
 def strip_html_noise(root: lxml.html.HtmlElement) -> None:
@@ -26,7 +24,7 @@ def strip_html_noise(root: lxml.html.HtmlElement) -> None:
 
 def drop_noise_lines(lines: Iterable[str]) -> list[str]:
     """The lines that are not interface text (``labels.is_noise_line``, inline: no call per line)."""
-    noise, noise_start = labels.NOISE_LINES, _NOISE_LINE_START
+    noise, noise_start = labels.NOISE_LINES, labels.NOISE_LINE_START.match
     return [line for line in lines if (stripped := line.strip()) not in noise and noise_start(stripped) is None]
 
 

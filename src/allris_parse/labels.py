@@ -205,13 +205,14 @@ HTML_NOISE_TAGS: tuple[str, ...] = ("script", "style", "noscript", "head", "ifra
 HTML_NOISE_XPATH = "id('legende') | id('risdeco')"
 
 
-_NOISE_LINE_START = re.compile("|".join(f"(?:{p.pattern})" for p in NOISE_LINE_PATTERNS))
+#: The patterns as one regex (one match per line instead of one per pattern).
+NOISE_LINE_START = re.compile("|".join(f"(?:{p.pattern})" for p in NOISE_LINE_PATTERNS))
 
 
 def is_noise_line(line: str) -> bool:
     """True for a line that is interface text (a toggle, a placeholder, page chrome)."""
     stripped = line.strip()
-    return stripped in NOISE_LINES or _NOISE_LINE_START.match(stripped) is not None
+    return stripped in NOISE_LINES or NOISE_LINE_START.match(stripped) is not None
 
 #: Phrases of pages that withhold their content.
 NOT_PUBLIC_MARKERS: tuple[str, ...] = (

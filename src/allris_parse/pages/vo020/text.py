@@ -57,7 +57,6 @@ _GLUED_LABEL = re.compile("(" + "|".join(re.escape(k) for k in _KNOWN_LABELS) + 
 _REVERSED_LABEL = None if any(":" in k or k != k.rstrip() for k in _KNOWN_LABELS) else re.compile(
     "|".join(re.escape(k[::-1]) for k in _KNOWN_LABELS), re.IGNORECASE)
 _BERATUNGSFOLGE = labels.label_key("Beratungsfolge")
-_NOISE_START = re.compile("|".join(f"(?:{p.pattern})" for p in labels.NOISE_LINE_PATTERNS))
 _ANLAGEN = (labels.label_key("Anlagen"), labels.label_key("Anlage/n"))
 _TOGGLES = ("Reduzieren", "Erweitern")
 #: Near this size a rendering has been cut by the tool that made it (about 2000 bytes).
@@ -140,7 +139,7 @@ def _apply_fields(paper: Paper, found: _Fields) -> None:
 
 def _drop_noise(lines: list[str]) -> list[str]:
     """The lines that are no interface text: ``labels.is_noise_line`` for lines that are clean already."""
-    noise, noise_start = labels.NOISE_LINES, _NOISE_START.match
+    noise, noise_start = labels.NOISE_LINES, labels.NOISE_LINE_START.match
     return [line for line in lines if not line or (line not in noise and not noise_start(line))]
 
 
@@ -169,11 +168,11 @@ def _section(heading: str | None, text_lines: list[str]) -> Section | None:
         line = raw
         if "|" in raw:
             line = _untable(raw)
-            untabled_noise = untabled_noise or (bool(line) and _is_noise(line))
+            untabled_noise = untabled_noise or (bool(line) and labels.is_noise_line(line))
         if line or (kept and kept[-1]):
             kept.append(line)
     if untabled_noise:  # denoise_sections: those lines go, the blank lines around them stay
-        kept = [line for line in kept if not line or not _is_noise(line)]
+        kept = [line for line in kept if not line or not labels.is_noise_line(line)]
         while kept and not kept[0]:
             kept.pop(0)
     while kept and not kept[-1]:
@@ -181,11 +180,6 @@ def _section(heading: str | None, text_lines: list[str]) -> Section | None:
     if not kept:
         return None
     return Section(heading=heading, text="\n".join(kept))
-
-
-def _is_noise(line: str) -> bool:
-    """``labels.is_noise_line`` for a clean line."""
-    return line in labels.NOISE_LINES or _NOISE_START.match(line) is not None
 
 
 def _untable(line: str) -> str:
