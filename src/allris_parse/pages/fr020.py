@@ -15,7 +15,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, parse_date, query_int
 from allris_parse.models import Organization, OrganizationList, OrganizationSummary, validate_rows
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import cell_text, cells_by_role, header_roles
+from allris_parse.pages._table import cell_text, cells_by_role, first_text, header_roles
 from allris_parse.pages.au020 import page_heading, read_organization
 
 _FACTION_LINKS = f".//a[contains(@href, '{labels.FACTION_SCRIPT}')][contains(@href, '{labels.FACTION_ID}=')]"
@@ -50,7 +50,7 @@ def extract_list(doc: Document) -> OrganizationList:
             if not name:
                 continue
             cells = cells_by_role(row, roles)
-            count = next((t for c in cells.get("member_count", []) if (t := cell_text(c))), "")
+            count = first_text(cells.get("member_count")) or ""
             summaries.append({
                 "name": name,
                 "organization_id": next((i for a in links if (i := query_int(a.get("href"), labels.FACTION_ID))),

@@ -16,7 +16,7 @@ from allris_parse.errors import NotPublicError
 from allris_parse.fields import elements, parse_date, query_int
 from allris_parse.models import Membership, Person, validate_rows
 from allris_parse.normalize import none_if_empty
-from allris_parse.pages._table import body_cells_by_role, cell_text, header_roles
+from allris_parse.pages._table import body_cells_by_role, cell_text, first_text, header_roles
 from allris_parse.pages.au020 import page_heading, page_id
 
 _ORGANIZATION_LINKS = (
@@ -57,10 +57,6 @@ def extract(doc: Document) -> Person:
     return record
 
 
-def _first_text(cells: list[HtmlElement]) -> str | None:
-    return next((t for c in cells if (t := cell_text(c))), None)
-
-
 def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> dict[str, object] | None:
     """The fields of a membership row; None for a header row or one without an organization link."""
     cells = body_cells_by_role(row, roles)
@@ -71,12 +67,12 @@ def _membership(row: HtmlElement, roles: list[str | None], person: Person) -> di
     if link is None:
         return None
     href = link.get("href")
-    organization = none_if_empty(cell_text(link)) or _first_text(cells.get("organization", []))
+    organization = none_if_empty(cell_text(link)) or first_text(cells.get("organization"))
     return {
-        "name": person.name or "", "role": _first_text(cells.get("role", [])),
-        "party": _first_text(cells.get("party", [])),
-        "start_date": parse_date(_first_text(cells.get("start_date", []))),
-        "end_date": parse_date(_first_text(cells.get("end_date", []))),
+        "name": person.name or "", "role": first_text(cells.get("role")),
+        "party": first_text(cells.get("party")),
+        "start_date": parse_date(first_text(cells.get("start_date"))),
+        "end_date": parse_date(first_text(cells.get("end_date"))),
         "person_id": person.person_id, "organization": organization,
         "organization_id": query_int(href, labels.COMMITTEE_ID) or query_int(href, labels.FACTION_ID),
     }
