@@ -93,6 +93,21 @@ def inline_text(el: HtmlElement | None) -> str:
     return clean_inline(text_of(el))
 
 
+#: XPath's white space in attribute values (normalize-space): tab and line breaks as spaces.
+_XML_SPACE_TO_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+def class_names(value: str | None) -> list[str]:
+    """The classes of a ``class`` value, split at XML white space as the selectors'
+    ``concat(' ', normalize-space(@class), ' ')`` does (a no-break space is no separator); may hold ""."""
+    return value.translate(_XML_SPACE_TO_SPACE).split(" ") if value else []
+
+
+def has_class_name(value: str | None, name: str) -> bool:
+    """``name`` among :func:`class_names` of ``value`` (the substring test spares most splits)."""
+    return value is not None and name in value and name in class_names(value)
+
+
 # --- dates and times --------------------------------------------------------------------------
 
 _MONTHS = {name: number for number, names in enumerate((

@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 from allris_parse import labels
 from allris_parse.document import Document
 from allris_parse.errors import NotPublicError
-from allris_parse.fields import inline_text, parse_date, parse_time_range, query_int
+from allris_parse.fields import has_class_name, inline_text, parse_date, parse_time_range, query_int
 from allris_parse.models import MeetingCalendar
 from allris_parse.normalize import none_if_empty
 from allris_parse.pages._table import body_cells_by_role, first_text, has_class, header_roles, text_reader
@@ -33,7 +33,6 @@ _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\.?\s*$")
 #: it ("Di 1") is not searched for a date five ways.
 _DATE_HINT = re.compile(r"\d{4}|\d\.\s?\d")
 #: XPath's normalize-space() white space: class lists split exactly as the selectors in labels do.
-_XML_SPACE = str.maketrans("\t\n\r", "   ")
 #: Calendar tables: every ``table.calenderView`` (ALLRIS 4 may deliver it alone, in a Wicket
 #: ``<ajax-response>``), and
 #: ``table.tl1`` inside the classic containers (``div#allriscontainer``, ``#rismain``, ``#rismain_raw``).
@@ -64,18 +63,14 @@ def extract(doc: Document) -> MeetingCalendar:
     return MeetingCalendar(source=doc.source(), meetings=entries, **values)
 
 
-def _has_class(value: str | None, name: str) -> bool:
-    """``name`` among the classes of a ``class`` value, split as XPath's normalize-space() does."""
-    return value is not None and name in value and name in value.translate(_XML_SPACE).split(" ")
-
 
 def _calendar_tables(root: HtmlElement) -> list[HtmlElement]:
     """The calendar tables in page order: one walk in C over the tables, ancestors only for ``tl1``."""
     found: list[HtmlElement] = []
     for table in root.iter("table"):
         value = table.get("class")
-        if _has_class(value, labels.CALENDAR_VIEW_CLASS) or (
-                _has_class(value, labels.CLASSIC_LIST_TABLE_CLASS) and any(
+        if has_class_name(value, labels.CALENDAR_VIEW_CLASS) or (
+                has_class_name(value, labels.CLASSIC_LIST_TABLE_CLASS) and any(
                     (a.get("id") == labels.CLASSIC_CONTAINER_ID and a.tag == "div")
                     or a.get("id") in labels.CLASSIC_MAIN_IDS for a in table.iterancestors())):
             found.append(table)

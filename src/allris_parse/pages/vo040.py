@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import elements, inline_text, parse_date, query_int
+from allris_parse.fields import class_names, elements, inline_text, parse_date, query_int
 from allris_parse.models import PaperList, PaperListEntry, validate_rows
 
 #: The regions read by one walk: rows ``tr.zl11``/``tr.zl12``
@@ -21,7 +21,6 @@ _TOTALS = XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' t
                  "//tr/td[contains(concat(' ', normalize-space(@class), ' '), ' kb1 ')]")
 _FIRST_TEXT = XPath("normalize-space(text()[normalize-space()][1])")
 #: XPath's normalize-space() white space: class lists split as the class selectors do.
-_XML_SPACE = str.maketrans("\t\n\r", "   ")
 _DIGIT = re.compile(r"\d")
 
 
@@ -61,10 +60,6 @@ def extract(doc: Document) -> PaperList:
     return record
 
 
-def _classes(value: str | None) -> list[str]:
-    return value.translate(_XML_SPACE).split(" ") if value else []
-
-
 def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlElement, list[HtmlElement]]]]:
     """The total cells and the paper rows' links with the cells after the link's cell, in page order,
     each row once."""
@@ -75,7 +70,7 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlEleme
     for table in root.iter("table"):
         value = table.get("class")
         list_class = labels.CLASSIC_LIST_TABLE_CLASS
-        if not value or list_class not in value or list_class not in _classes(value):
+        if not value or list_class not in value or list_class not in class_names(value):
             continue
         for row in table.iter("tr"):
             if id(row) in seen:
@@ -85,11 +80,11 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[tuple[HtmlEleme
             cells = [cell for cell in row if cell.tag == "td"]
             for cell in cells:
                 if (value := cell.get("class")) and labels.CLASSIC_LABEL_CELL_CLASS in value \
-                        and labels.CLASSIC_LABEL_CELL_CLASS in _classes(value):
+                        and labels.CLASSIC_LABEL_CELL_CLASS in class_names(value):
                     totals.append(cell)
             value = row.get("class")
             if not value or not any(name in value for name in _ROW_CLASSES) or not any(
-                    name in _ROW_CLASSES for name in _classes(value)):
+                    name in _ROW_CLASSES for name in class_names(value)):
                 continue
             link = next((a for a in row.iter("a") if _LINK_KEY in (a.get("href") or "")), None)
             if link is None:

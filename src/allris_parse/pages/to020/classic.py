@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import aspose, labels
 from allris_parse.document import Document
-from allris_parse.fields import block_text, elements, hidden_int, inline_text, query_int, strings
+from allris_parse.fields import block_text, elements, has_class_name, hidden_int, inline_text, query_int, strings
 from allris_parse.models import Section
 from allris_parse.pages.to020.draft import Draft
 
@@ -20,7 +20,6 @@ _TOLFDNR = XPath("//input[@name='TOLFDNR']/@value | //a[contains(@href, 'to020')
 #: ALLRIS 4 / responsive text panels.
 _PANELS = XPath("//div[contains(concat(' ', normalize-space(@class), ' '), ' compFull ')]")
 #: XPath's normalize-space() white space: class lists split as the class selectors do.
-_XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 
 def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
@@ -39,10 +38,6 @@ def extract(doc: Document, item: Draft, fields: dict[str, str]) -> None:
     if not item.sections:
         item.sections = _panels(root)
 
-
-def _has_class(value: str | None, name: str) -> bool:
-    """``name`` among the classes of a ``class`` value, split as XPath's normalize-space() does."""
-    return value is not None and name in value and name in value.translate(_XML_SPACE).split(" ")
 
 
 #: A row of the classic metadata table: the row, its ``td`` cells, their ``class`` values ("" for none), and
@@ -64,7 +59,7 @@ def _regions(root: HtmlElement) -> tuple[list[HtmlElement], list[_Row], list[Htm
             if (row := _metadata_row(el)) is not None:
                 rows.append(row)
         elif tag == "h1":
-            if _has_class(el.get("class"), labels.MODERN_HEADING_CLASS) or any(el is h for h in by_id):
+            if has_class_name(el.get("class"), labels.MODERN_HEADING_CLASS) or any(el is h for h in by_id):
                 headings.append(el)
         else:
             following = el.getnext()
@@ -85,7 +80,7 @@ def _metadata_row(row: HtmlElement) -> _Row | None:
         value = cell.get("class") or ""
         cells.append(cell)
         classes.append(value)
-        found = found or _has_class(value, labels.CLASSIC_LABEL_CELL_CLASS)
+        found = found or has_class_name(value, labels.CLASSIC_LABEL_CELL_CLASS)
         for link in cell:
             if link.tag == "a" and (href := link.get("href")):
                 links.append((link, href))

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from allris_parse import labels
 from allris_parse.document import Document
-from allris_parse.fields import block_text, hidden_int, inline_text, parse_date, query_int, text_of
+from allris_parse.fields import block_text, has_class_name, hidden_int, inline_text, parse_date, query_int, text_of
 from allris_parse.models import Attachment, Consultation, Paper, Section, validate_rows
 from allris_parse.normalize import clean_inline
 
@@ -35,7 +35,6 @@ _STATUS_CLASS = "wfcolorDesc"
 _STATUS_ATTRS = ("aria-label", "title")
 #: XML white space, as normalize-space() knows it (class tokens, blank attribute values).
 _XML_SPACE = " \t\r\n"
-_XML_SPACE_TO_SPACE = str.maketrans("\t\r\n", "   ")
 
 #: Text fields whose ``<br>``-separated lines are separate names ("Muster, Erika"), joined with "; ".
 _LIST_FIELDS = frozenset({"author", "editor", "lead_department"})
@@ -273,8 +272,7 @@ def _status(cell: HtmlElement | None) -> str | None:
         return None
     text = ""
     for span in cell.iterdescendants("span"):
-        cls = span.get("class")
-        if cls and _STATUS_CLASS in cls and _STATUS_CLASS in cls.translate(_XML_SPACE_TO_SPACE).split(" "):
+        if has_class_name(span.get("class"), _STATUS_CLASS):
             text = clean_inline(text_of(span))
             break
     if not text:
